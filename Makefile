@@ -1,0 +1,64 @@
+# make run   -> install if needed, build an index, serve the API on http://localhost:$(PORT)
+# make test  -> every test (Python, browser, extension unit tests and lint)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+INDEX  ?= data/index
+PORT   ?= 5000
+
+# The index `make run` builds: by default the first $(LIMIT) releases of the official
+# dump, streamed (no 10 GB download). Local files: make run RELEASES=path MASTERS=path
+DUMP_DATE ?= 20261001
+DUMP_BASE ?= https://discogs-data-dumps.s3.us-west-2.amazonaws.com/data/$(shell echo $(DUMP_DATE) | cut -c1-4)
+LIMIT     ?= 20000
+ifeq ($(origin RELEASES)$(origin MASTERS),undefinedundefined)
+RELEASES := $(DUMP_BASE)/discogs_$(DUMP_DATE)_releases.xml.gz
+endif
+BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(LIMIT),--limit $(LIMIT)) $(BUILD_FLAGS)
+
+.PHONY: install run index serve test test-python test-extension browser clean bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first and pinned: the local CPU wheel, not GBs of CUDA packages
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Rebuild only when the inputs changed; the embedding cache makes rebuilds cheap anyway.
+index: install
+	@if [ ! -f $(INDEX)/manifest.json ] || [ "$$(cat $(INDEX)/.make-inputs 2>/dev/null)" != "$(BUILD_ARGS)" ]; then \
+		$(BIN)/discogs-recs build $(BUILD_ARGS) --out $(INDEX) && echo "$(BUILD_ARGS)" > $(INDEX)/.make-inputs; \
+	else echo "index in $(INDEX) is up to date (make index INDEX=... or delete it to rebuild)"; fi
+
+serve: install
+	$(BIN)/discogs-recs serve --index $(INDEX) --port $(PORT)
+
+run: index serve
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ echo "installing Debian chromium for the browser tests"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+extension/node_modules/.installed: extension/package.json
+	cd extension && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-extension: extension/node_modules/.installed
+	cd extension && npm run --silent build && npm test && npm run --silent lint
+
+test-python: install browser
+	$(BIN)/python -m pytest -q
+
+# The extension's tests join once it has a package.json.
+test: test-python $(if $(wildcard extension/package.json),test-extension)
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) data extension/node_modules extension/dist

@@ -1,0 +1,86 @@
+"""`discogs-recs embed`: album texts -> normalised float32 vectors (`vectors.npy`).
+
+Vectors are written to a memory-mapped .npy in album order, batch by batch, so memory
+stays flat. The model is loaded only when some text is missing from the cache: an
+unchanged dump rebuilds without touching it.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+from tqdm import tqdm
+
+from .embedder import DEFAULT_BACKEND, DEFAULT_MODEL, Embedder, display_name, model_key
+from .embedding_cache import EmbeddingCache
+
+READ_BATCH = 1024
+
+
+@dataclass
+class EmbedStats:
+    albums: int = 0
+    embedded: int = 0
+    from_cache: int = 0
+    dimension: int = 0
+    seconds: float = 0.0
+    model: Optional[dict] = None
+
+
+def embed(catalog_path: str, vectors_path: str, cache_path: str, model: str = DEFAULT_MODEL,
+          backend: str = DEFAULT_BACKEND, device: Optional[str] = None,
+          export_dir: Optional[str] = None, batch_size: int = 64,
+          progress: bool = True) -> EmbedStats:
+    started = time.perf_counter()
+    conn = sqlite3.connect(catalog_path)
+    total = conn.execute("SELECT count(*) FROM albums").fetchone()[0]
+    cache = EmbeddingCache(cache_path)
+    key = EmbeddingCache.key(model_key(model), backend)
+    embedder: Optional[Embedder] = None
+    stats = EmbedStats(albums=total)
+    dimension = cache.dimension(key)
+    if dimension is None:
+        embedder = Embedder(model, backend, device, export_dir)
+        dimension = embedder.dimension
+    stats.dimension = dimension
+    vectors = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32,
+                                        shape=(total, dimension))
+    bar = tqdm(total=total, desc="embed", unit=" albums", disable=not progress,
+               dynamic_ncols=True)
+    cursor = conn.execute("SELECT album_id, text, text_hash FROM albums ORDER BY album_id")
+    try:
+        while True:
+            rows = cursor.fetchmany(READ_BATCH)
+            if not rows:
+                break
+            ids = [r[0] for r in rows]
+            hashes = [r[2] for r in rows]
+            known = cache.get(key, hashes)
+            missing = {h: t for _, t, h in rows if h not in known}
+            if missing:
+                if embedder is None:
+                    embedder = Embedder(model, backend, device, export_dir)
+                new_hashes = list(missing)
+                new_vectors = embedder.encode([missing[h] for h in new_hashes], batch_size)
+                cache.put(key, new_hashes, new_vectors)
+                known.update(zip(new_hashes, new_vectors))
+                stats.embedded += len(new_hashes)
+            stats.from_cache += len(rows) - len(missing)
+            vectors[ids[0]:ids[-1] + 1] = np.stack([known[h] for h in hashes])
+            bar.update(len(rows))
+            bar.set_postfix_str(f"{stats.embedded:,} embedded, {stats.from_cache:,} cached",
+                                refresh=False)
+        vectors.flush()
+    finally:
+        bar.close()
+        cache.close()
+        conn.close()
+    del vectors
+    stats.model = (embedder.describe() if embedder else
+                   {"name": display_name(model), "key": key.split("|")[0], "dimension": dimension,
+                    "backend": backend, "device": "not loaded (all cached)"})
+    stats.seconds = time.perf_counter() - started
+    return stats

@@ -1,0 +1,130 @@
+"""`discogs-recs index`: vectors -> a FAISS index over album ids (row numbers).
+
+Exact search while it is cheap; above a size threshold the most accurate approximate
+index that fits the memory budget: HNSW over float vectors, then HNSW over 8-bit
+scalar-quantised vectors, then IVF with SQ8 (the smallest). `--index-type` overrides.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+from tqdm import tqdm
+
+INDEX_TYPES = ("auto", "flat", "hnsw", "hnsw_sq8", "ivf_sq8")
+EXACT_THRESHOLD = 200_000
+DEFAULT_MEMORY_BUDGET = 8 << 30
+HNSW_M = 32
+ADD_BATCH = 50_000
+
+
+def estimated_bytes(index_type: str, n: int, dim: int) -> int:
+    links = HNSW_M * 2 * 4  # level-0 neighbour lists dominate HNSW's overhead
+    return {
+        "flat": n * dim * 4,
+        "hnsw": n * (dim * 4 + links),
+        "hnsw_sq8": n * (dim + links),
+        "ivf_sq8": n * (dim + 8),
+    }[index_type]
+
+
+def choose_index_type(n: int, dim: int, memory_budget: int = DEFAULT_MEMORY_BUDGET,
+                      exact_threshold: int = EXACT_THRESHOLD) -> str:
+    if n <= exact_threshold:
+        return "flat"
+    for candidate in ("hnsw", "hnsw_sq8"):
+        if estimated_bytes(candidate, n, dim) <= memory_budget:
+            return candidate
+    return "ivf_sq8"
+
+
+def default_params(index_type: str, n: int) -> Dict[str, Any]:
+    if index_type in ("hnsw", "hnsw_sq8"):
+        return {"M": HNSW_M, "efConstruction": 80, "efSearch": 96}
+    if index_type == "ivf_sq8":
+        nlist = int(min(65536, max(16, 4 * math.sqrt(n))))
+        return {"nlist": nlist, "nprobe": max(8, nlist // 64)}
+    return {}
+
+
+def _new_index(index_type: str, dim: int, params: Dict[str, Any]):
+    import faiss
+
+    ip = faiss.METRIC_INNER_PRODUCT
+    if index_type == "flat":
+        return faiss.IndexFlatIP(dim)
+    if index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, params["M"], ip)
+    elif index_type == "hnsw_sq8":
+        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, params["M"], ip)
+    elif index_type == "ivf_sq8":
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFScalarQuantizer(dim, quantizer, params["nlist"],
+                                              faiss.ScalarQuantizer.QT_8bit, ip)
+        index.own_fields = True
+        index._quantizer = quantizer  # keep the Python object alive with the index
+        return index
+    else:
+        raise ValueError(f"unknown index type {index_type!r}; choose one of {', '.join(INDEX_TYPES)}")
+    index.hnsw.efConstruction = params["efConstruction"]
+    return index
+
+
+def apply_search_params(index, index_type: str, params: Dict[str, Any]) -> None:
+    """Set query-time knobs (efSearch, nprobe) recorded in the manifest."""
+    if index_type in ("hnsw", "hnsw_sq8"):
+        index.hnsw.efSearch = int(params.get("efSearch", 96))
+    elif index_type == "ivf_sq8":
+        index.nprobe = int(params.get("nprobe", 16))
+
+
+def _training_sample(vectors: np.ndarray, size: int, seed: int = 0) -> np.ndarray:
+    n = vectors.shape[0]
+    if n <= size:
+        return np.ascontiguousarray(vectors[:], dtype=np.float32)
+    rows = np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+    return np.ascontiguousarray(vectors[rows], dtype=np.float32)
+
+
+def build_index(vectors_path: str, index_path: str, index_type: str = "auto",
+                params: Optional[Dict[str, Any]] = None,
+                memory_budget: int = DEFAULT_MEMORY_BUDGET,
+                exact_threshold: int = EXACT_THRESHOLD,
+                progress: bool = True) -> Dict[str, Any]:
+    """Build and write the index; returns its description for the manifest."""
+    import faiss
+
+    started = time.perf_counter()
+    vectors = np.load(vectors_path, mmap_mode="r")
+    n, dim = vectors.shape
+    if index_type == "auto":
+        index_type = choose_index_type(n, dim, memory_budget, exact_threshold)
+    chosen = {**default_params(index_type, n), **(params or {})}
+    index = _new_index(index_type, dim, chosen)
+    if not index.is_trained:
+        sample = _training_sample(vectors, max(chosen.get("nlist", 1) * 39, 50_000))
+        index.train(sample)
+    bar = tqdm(total=n, desc=f"index ({index_type})", unit=" vectors",
+               disable=not progress, dynamic_ncols=True)
+    for start in range(0, n, ADD_BATCH):
+        index.add(np.ascontiguousarray(vectors[start:start + ADD_BATCH], dtype=np.float32))
+        bar.update(min(ADD_BATCH, n - start))
+    bar.close()
+    faiss.write_index(index, index_path)
+    return {"type": index_type, "params": chosen, "vectors": int(n), "dimension": int(dim),
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def load_index(index_path: str, description: Dict[str, Any], mmap: bool = False):
+    import faiss
+
+    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+    index = faiss.read_index(index_path, flags)
+    apply_search_params(index, description["type"], description.get("params", {}))
+    return index
+
+
+def search(index, queries: np.ndarray, k: int) -> Tuple[np.ndarray, np.ndarray]:
+    return index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
