@@ -13,13 +13,12 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
-from lxml import etree
 from tqdm import tqdm
 
 from . import catalog
 from .albums import build_albums
 from .filters import Filters
-from .parse import chunk_error, iter_chunks, parse_chunk
+from .parse import ChunkSyntaxError, chunk_error, iter_chunks, parse_chunk
 from .sources import DumpError, DumpSource, open_dump
 from .text import DEFAULT_TEMPLATE
 
@@ -52,7 +51,7 @@ def _ordered_results(pieces: Iterator[Tuple[int, bytes]], kind: str, filters: Fi
         for offset, chunk in pieces:
             try:
                 yield _rows_from_chunk(chunk, kind, filters)
-            except etree.XMLSyntaxError as exc:
+            except ChunkSyntaxError as exc:
                 raise failed(offset, chunk, exc) from exc
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
@@ -70,7 +69,7 @@ def _result(item, failed: Callable) -> Tuple[int, List[Tuple]]:
     offset, chunk, async_result = item
     try:
         return async_result.get()
-    except etree.XMLSyntaxError as exc:
+    except ChunkSyntaxError as exc:
         raise failed(offset, chunk, exc) from exc
 
 

@@ -120,10 +120,10 @@ def _formats(container) -> List[Dict[str, Any]]:
     return formats
 
 
-def _labels(container) -> List[Dict[str, Any]]:
+def _labels(container, tag: str = "label") -> List[Dict[str, Any]]:
     return [{"id": _int_or_none(label.get("id")), "name": label.get("name", ""),
              "catno": label.get("catno", "")}
-            for label in container if label.tag == "label"]
+            for label in container if label.tag == tag]
 
 
 def release_from_element(element) -> Record:
@@ -146,7 +146,7 @@ def release_from_element(element) -> Record:
         elif tag == "labels":
             record["labels"] = _labels(child)
         elif tag == "series":
-            record["series"] = _labels(child)
+            record["series"] = _labels(child, "series")
         elif tag == "formats":
             record["formats"] = _formats(child)
         elif tag == "genres":
@@ -264,11 +264,23 @@ def _read(source: DumpSource, kind: str, size: int) -> bytes:
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, remove_blank_text=True)
 
 
+class ChunkSyntaxError(Exception):
+    """A piece is not well-formed XML. Unlike lxml's error it pickles across processes."""
+
+    def __init__(self, msg: str, lineno: Optional[int]):
+        super().__init__(msg, lineno)
+        self.msg = msg
+        self.lineno = lineno
+
+
 def parse_chunk(chunk: bytes, kind: str) -> List[Record]:
-    """Parse one piece from iter_chunks into records (raises etree.XMLSyntaxError)."""
+    """Parse one piece from iter_chunks into records (raises ChunkSyntaxError)."""
     convert = _KINDS[kind]
     id_key = f"{kind}_id"
-    root = etree.fromstring(b"<r>" + chunk + b"</r>", _PARSER)
+    try:
+        root = etree.fromstring(b"<r>" + chunk + b"</r>", _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ChunkSyntaxError(exc.msg, exc.lineno) from None
     records = []
     for element in root:
         if element.tag == kind:
@@ -299,7 +311,7 @@ def iter_records(source: DumpSource, kind: str) -> Iterator[Record]:
     for offset, chunk in iter_chunks(source, kind):
         try:
             records = parse_chunk(chunk, kind)
-        except etree.XMLSyntaxError as exc:
+        except ChunkSyntaxError as exc:
             raise chunk_error(source.name, kind, offset, chunk, exc) from exc
         yield from records
 

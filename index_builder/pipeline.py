@@ -134,6 +134,7 @@ def run_publish(layout: Layout) -> Dict[str, Any]:
         "filters": state["ingest"]["filters"],
         "counts": {**meta.get("counts", {}), "vectors": state["index"]["vectors"]},
         "model": state["embed"]["model"],
+        "embedding": {k: state["embed"][k] for k in ("embedded", "from_cache")},
         "text_template": state["ingest"]["text_template"],
         "index": {k: state["index"][k] for k in ("type", "params", "dimension")},
         "stage_seconds": {s: state[s]["seconds"] for s in ("ingest", "embed", "index")},

@@ -60,12 +60,8 @@ def _new_index(index_type: str, dim: int, params: Dict[str, Any]):
     elif index_type == "hnsw_sq8":
         index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, params["M"], ip)
     elif index_type == "ivf_sq8":
-        quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFScalarQuantizer(dim, quantizer, params["nlist"],
-                                              faiss.ScalarQuantizer.QT_8bit, ip)
-        index.own_fields = True
-        index._quantizer = quantizer  # keep the Python object alive with the index
-        return index
+        # the factory owns the coarse quantizer, so nothing dangles on the Python side
+        return faiss.index_factory(dim, f"IVF{params['nlist']},SQ8", ip)
     else:
         raise ValueError(f"unknown index type {index_type!r}; choose one of {', '.join(INDEX_TYPES)}")
     index.hnsw.efConstruction = params["efConstruction"]

@@ -1,0 +1,3 @@
+from discogs_recs.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""FAISS index choice and every index type the builder can pick."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index_builder.vector_index import (build_index, choose_index_type, estimated_bytes,
+                                        load_index, search)
+
+
+def test_choice_follows_size_and_memory_budget():
+    assert choose_index_type(1_000, 384) == "flat"
+    assert choose_index_type(200_000, 384) == "flat"
+    assert choose_index_type(1_000_000, 384, memory_budget=8 << 30) == "hnsw"
+    assert choose_index_type(10_000_000, 384, memory_budget=8 << 30) == "hnsw_sq8"
+    assert choose_index_type(19_000_000, 384, memory_budget=8 << 30) == "ivf_sq8"
+    assert estimated_bytes("ivf_sq8", 10, 384) < estimated_bytes("hnsw_sq8", 10, 384) \
+        < estimated_bytes("hnsw", 10, 384)
+
+
+@pytest.fixture(scope="module")
+def clustered_vectors(tmp_path_factory):
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(50, 64)).astype(np.float32)
+    vectors = centres[rng.integers(0, 50, 6000)] + 0.3 * rng.normal(size=(6000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    path = tmp_path_factory.mktemp("vectors") / "vectors.npy"
+    np.save(path, vectors.astype(np.float32))
+    return path, vectors
+
+
+@pytest.mark.parametrize("index_type,min_recall", [("flat", 1.0), ("hnsw", 0.95),
+                                                   ("hnsw_sq8", 0.85), ("ivf_sq8", 0.8)])
+def test_each_index_type_finds_true_neighbours(clustered_vectors, tmp_path, index_type, min_recall):
+    path, vectors = clustered_vectors
+    index_path = str(tmp_path / "index.faiss")
+    info = build_index(str(path), index_path, index_type=index_type, progress=False)
+    assert info["type"] == index_type and info["vectors"] == len(vectors)
+    index = load_index(index_path, info)
+    queries = vectors[:100]
+    _, found = search(index, queries, 10)
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    recall = np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact)])
+    assert recall >= min_recall, recall
+
+
+def test_auto_uses_an_approximate_index_above_the_threshold(clustered_vectors, tmp_path):
+    path, _ = clustered_vectors
+    info = build_index(str(path), str(tmp_path / "i.faiss"), exact_threshold=1000, progress=False)
+    assert info["type"] == "hnsw"
+    info = build_index(str(path), str(tmp_path / "j.faiss"), exact_threshold=1000,
+                       memory_budget=6000 * 100, progress=False)
+    assert info["type"] == "ivf_sq8"
