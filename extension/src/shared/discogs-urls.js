@@ -2,6 +2,8 @@
 // points to, and which URLs are safe to put into an <a href>.
 
 const DISCOGS_ORIGIN = "https://www.discogs.com";
+/** The host permission the content scripts need (also in the manifests). */
+export const DISCOGS_HOST_PATTERN = "https://www.discogs.com/*";
 
 // Discogs serves translated pages under a language prefix (/de/release/...,
 // /pt_BR/master/...). Every page matcher strips it first.
@@ -57,9 +59,10 @@ export function is_discogs_url(url) {
   return url.protocol === "https:" && (url.hostname === "www.discogs.com" || url.hostname === "discogs.com");
 }
 
-function parse_url(href, base = DISCOGS_ORIGIN) {
+/** A URL object, or null; relative hrefs only resolve when a base is given. */
+function parse_url(href, base = null) {
   try {
-    return new URL(href, base);
+    return base ? new URL(href, base) : new URL(href);
   } catch {
     return null;
   }
@@ -79,13 +82,13 @@ export function ids_from_discogs_href(href, base = DISCOGS_ORIGIN) {
 
 /** An http(s) URL as a string, or null: API data must never become javascript: links. */
 export function safe_http_url(value) {
-  const url = typeof value === "string" ? parse_url(value, undefined) : null;
+  const url = typeof value === "string" ? parse_url(value) : null;
   return url && (url.protocol === "https:" || url.protocol === "http:") ? url.href : null;
 }
 
 /** Where a recommendation card links to: the API's Discogs URL, else one built from its ids. */
 export function discogs_page_url(item) {
-  const given = typeof item?.url === "string" ? parse_url(item.url, undefined) : null;
+  const given = typeof item?.url === "string" ? parse_url(item.url) : null;
   if (given && is_discogs_url(given)) return given.href;
   const master_id = positive_id(item?.master_id);
   if (master_id) return `${DISCOGS_ORIGIN}/master/${master_id}`;
