@@ -36,13 +36,44 @@ ALBUM_COLUMNS: Dict[str, type] = {
 _DISAMBIGUATION = re.compile(r"\s\(\d+\)$")
 
 
+def _not_serializable(value: Any) -> Any:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _make_encoder():
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":")) without building a new
+    encoder on every call (the catalogue encodes ten values per record)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is not None:
+        try:
+            encode = make(None, _not_serializable, json.encoder.encode_basestring, None, ":",
+                          ",", False, False, True)
+            return lambda value: "".join(encode(value, 0))
+        except TypeError:  # a Python whose C encoder takes other arguments
+            pass
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    return encoder.encode
+
+
+_ENCODE = _make_encoder()
+_ENCODE_STRING = json.encoder.encode_basestring
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if type(value) is list:
+        if not value:
+            return "[]"
+        if type(value[0]) is str:  # genres, styles, names: the common lists of strings
+            try:
+                return "[" + ",".join(map(_ENCODE_STRING, value)) + "]"
+            except TypeError:  # not all strings after all
+                pass
+    return _ENCODE(value)
 
 
 def display_name(name: str) -> str:
     """'Chris Bigg (2)' -> 'Chris Bigg': Discogs' numeric suffixes only disambiguate."""
-    return _DISAMBIGUATION.sub("", name)
+    return _DISAMBIGUATION.sub("", name) if name.endswith(")") else name
 
 
 def artist_credit(artists: Sequence[Dict[str, Any]]) -> str:

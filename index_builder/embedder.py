@@ -26,6 +26,9 @@ DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # PyTorch float32 (mean cosine >= 0.99, top-10 neighbour overlap >= 0.95).
 DEFAULT_BACKEND = "openvino"
 BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")
+# Where the int8 ONNX model is written (dynamic quantisation, AVX2 kernels; the name
+# sentence-transformers gives it, spelled out so that it is the same in every version).
+INT8_FILE = "onnx/model_quint8_avx2.onnx"
 
 
 class ModelError(Exception):
@@ -122,7 +125,7 @@ def _load(path: Path, backend: str, device: str, export_dir: Optional[Path], key
         exported = _exported_copy(path, backend, export_dir, key)
         kwargs = {}
         if backend == "onnx-int8":
-            kwargs["model_kwargs"] = {"file_name": "onnx/model_qint8_avx2.onnx"}
+            kwargs["model_kwargs"] = {"file_name": INT8_FILE}
         return SentenceTransformer(str(exported), device=device, backend=base,
                                    local_files_only=True, **kwargs)
     except ModelError:
@@ -151,10 +154,13 @@ def _exported_copy(path: Path, backend: str, export_dir: Optional[Path], key: st
             raise ModelError(f"exporting {path} to {base} left no {marker}; try --backend torch")
         shutil.rmtree(target, ignore_errors=True)
         os.replace(tmp, target)
-    if backend == "onnx-int8" and not (target / "onnx/model_qint8_avx2.onnx").exists():
+    if backend == "onnx-int8" and not (target / INT8_FILE).exists():
         from sentence_transformers import export_dynamic_quantized_onnx_model
 
         model = SentenceTransformer(str(target), device="cpu", backend="onnx", local_files_only=True)
-        export_dynamic_quantized_onnx_model(model, "avx2", str(target))
+        suffix = Path(INT8_FILE).stem[len("model_"):]
+        export_dynamic_quantized_onnx_model(model, "avx2", str(target), file_suffix=suffix)
+        if not (target / INT8_FILE).exists():
+            raise ModelError(f"quantising {path} to int8 left no {INT8_FILE}; try --backend onnx")
     return target
 

@@ -45,7 +45,9 @@ def default_params(index_type: str, n: int) -> Dict[str, Any]:
         return {"M": HNSW_M, "efConstruction": 80, "efSearch": 96}
     if index_type == "ivf_sq8":
         nlist = int(min(65536, max(16, 4 * math.sqrt(n))))
-        return {"nlist": nlist, "nprobe": max(8, nlist // 64)}
+        # probing 1/32 of the lists: recall@10 0.86 against 0.81 for 1/64 on 300,000
+        # clustered 384-d vectors, for 1.1 ms instead of 0.7 (bench/index_types.py)
+        return {"nlist": nlist, "nprobe": max(8, nlist // 32)}
     return {}
 
 

@@ -39,3 +39,12 @@ def sample_index(tmp_path_factory) -> Path:
     run_build(Layout(str(out), cache), str(SAMPLE_RELEASES), str(POPULAR_MASTERS), Filters(),
               model=DEFAULT_MODEL, backend=DEFAULT_BACKEND, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """One Playwright driver for the whole session: a second sync_playwright() in the
+    same process fails, and the extension and web-page tests both need one."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        yield playwright

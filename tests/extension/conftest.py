@@ -47,13 +47,6 @@ def extension_build():
     return build_extension()
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        yield playwright
-
-
 @pytest.fixture
 def browser(playwright_instance, extension_build, tmp_path):
     """Chromium with the extension loaded, a fresh profile, and Discogs served from fixtures.

@@ -1,0 +1,120 @@
+"""Per-album facts the baselines need, loaded once from the catalogue into arrays.
+
+Album ids are row numbers 0..N-1, so every fact is an array indexed by album id. Lists
+(genres and styles, artists, labels) are stored as compressed rows (CSR: `indptr`,
+`indices`), so scoring the whole catalogue for a profile is a few numpy operations.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Dict, Hashable, Iterable, List, Sequence
+
+import numpy as np
+
+from recommender.items import VARIOUS_ARTISTS_ID
+from recommender.store import IndexStore
+
+
+@dataclass
+class ListColumn:
+    """One list per album as CSR arrays over a vocabulary of `size` values."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    size: int
+
+    @classmethod
+    def build(cls, rows: Sequence[Iterable[Hashable]]) -> "ListColumn":
+        vocabulary: Dict[Hashable, int] = {}
+        indptr = [0]
+        indices: List[int] = []
+        for values in rows:
+            for value in dict.fromkeys(values):  # a value counts once per album
+                indices.append(vocabulary.setdefault(value, len(vocabulary)))
+            indptr.append(len(indices))
+        return cls(np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
+                   len(vocabulary))
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+    @property
+    def empty(self) -> bool:
+        return self.indices.size == 0
+
+    def _rows_of_entries(self) -> np.ndarray:
+        return np.repeat(np.arange(self.indptr.size - 1), self.lengths)
+
+    def counts(self, album_ids: Sequence[int]) -> np.ndarray:
+        """How many of the given albums carry each value (vocabulary-sized)."""
+        out = np.zeros(self.size, dtype=np.float64)
+        for album in album_ids:
+            out[self.indices[self.indptr[album]:self.indptr[album + 1]]] += 1.0
+        return out
+
+    def sum_per_album(self, value_weights: np.ndarray) -> np.ndarray:
+        """For every album, the sum of the weights of its values."""
+        if self.empty:
+            return np.zeros(self.indptr.size - 1, dtype=np.float64)
+        return np.bincount(self._rows_of_entries(), weights=value_weights[self.indices],
+                           minlength=self.indptr.size - 1)
+
+
+@dataclass
+class CatalogueFacts:
+    size: int
+    release_count: np.ndarray     # versions of each album in the indexed releases
+    year: np.ndarray              # float, nan when unknown
+    tags: ListColumn              # genres and styles
+    artists: ListColumn           # artist ids (names when a credit has none), Various left out
+    labels: ListColumn            # label names, "Not On Label" left out
+
+    @property
+    def has_popularity(self) -> bool:
+        return bool(self.release_count.max(initial=0) > 0)
+
+    @property
+    def has_labels(self) -> bool:
+        return not self.labels.empty
+
+
+def _artist_keys(artists_json: str) -> List[Hashable]:
+    keys: List[Hashable] = []
+    for artist in json.loads(artists_json) if artists_json else []:
+        name = (artist.get("name") or "").casefold()
+        if artist.get("id") == VARIOUS_ARTISTS_ID or name == "various":
+            continue  # compilations share "Various", not a taste
+        keys.append(artist["id"] if artist.get("id") is not None else name)
+    return keys
+
+
+def _label_keys(labels_json: str, label: str) -> List[str]:
+    names = json.loads(labels_json) if labels_json else []
+    if not names and label:
+        names = [label]
+    # "Not On Label (X Self-released)" says nothing shared between two albums.
+    return [n.casefold() for n in names if n and not n.casefold().startswith("not on label")]
+
+
+def _tag_keys(genres_json: str, styles_json: str) -> List[str]:
+    genres = json.loads(genres_json) if genres_json else []
+    styles = json.loads(styles_json) if styles_json else []
+    return [f"g:{g.casefold()}" for g in genres] + [f"s:{s.casefold()}" for s in styles]
+
+
+def load_facts(store: IndexStore) -> CatalogueFacts:
+    rows = store.db().execute(
+        "SELECT album_id, artists, genres, styles, year, labels, label, release_count "
+        "FROM albums ORDER BY album_id").fetchall()
+    if [r[0] for r in rows] != list(range(len(rows))):
+        raise ValueError(f"{store.index_dir}: album ids are not 0..N-1; rebuild the index")
+    return CatalogueFacts(
+        size=len(rows),
+        release_count=np.array([r[7] or 0 for r in rows], dtype=np.float64),
+        year=np.array([r[4] if r[4] else np.nan for r in rows], dtype=np.float64),
+        tags=ListColumn.build([_tag_keys(r[2], r[3]) for r in rows]),
+        artists=ListColumn.build([_artist_keys(r[1]) for r in rows]),
+        labels=ListColumn.build([_label_keys(r[5], r[6]) for r in rows]),
+    )

@@ -1,0 +1,217 @@
+"""Run every method on every test case and aggregate: the heart of `discogs-recs evaluate`.
+
+For each test case (a profile and its held-out albums) each method ranks the whole
+catalogue with the profile left out; the held-out albums' ranks give the accuracy
+metrics, the top lists give coverage, diversity and novelty. Ties are broken by one
+seeded random order per test case, shared by every method, so the same --seed gives
+the same figures and no method gains from the order of album ids.
+"""
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from recommender.engine import Recommender
+from recommender.store import IndexStore
+
+from . import metrics
+from .catalogue import CatalogueFacts
+from .methods import BASELINE, RECOMMENDER, Method
+from .profiles import EvalCollection
+from .signals import ProfileSignals
+from .splits import KFOLD, LATEST, Split, kfold_splits, latest_splits
+
+CUTOFFS = (10, 50)
+TOP = max(CUTOFFS)
+CI_METRICS = ("hr@10", "hr@50", "recall@50", "ndcg@50", "mrr")
+GOAL_RATIO = 2.0
+GOAL_METRIC = "hr@50"
+
+
+@dataclass
+class CaseResult:
+    split: Split
+    ranks: List[float]
+    top: np.ndarray                    # the best TOP album ids
+    values: Dict[str, float]           # per-case metrics
+    tied: bool = False                 # every album scored the same: no signal at all
+
+
+@dataclass
+class MethodResult:
+    method: Method
+    cases: List[CaseResult] = field(default_factory=list)
+    metrics: Dict[str, float] = field(default_factory=dict)
+    ci95: Dict[str, List[float]] = field(default_factory=dict)
+    hits: Dict[str, int] = field(default_factory=dict)
+    by_collection: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    vs_default: Optional[Dict[str, float]] = None
+
+    @property
+    def no_signal(self) -> bool:
+        """Every album tied in every test case: the row is just the random order."""
+        return bool(self.cases) and all(c.tied for c in self.cases)
+
+    @property
+    def ranks(self) -> List[float]:
+        return [r for case in self.cases for r in case.ranks]
+
+
+@dataclass
+class ProtocolResult:
+    name: str
+    test_cases: int
+    held_out: int
+    methods: List[MethodResult]
+    goal: Optional[Dict[str, object]] = None
+
+
+def tie_break_order(size: int, seed: int, split: Split) -> np.ndarray:
+    """A random position per album, fixed by the seed and the test case."""
+    rng = np.random.default_rng([seed, zlib.crc32(split.case_id.encode("utf-8"))])
+    return rng.permutation(size)
+
+
+def ranking(scores: np.ndarray, tie_break: np.ndarray, profile: Sequence[int]) -> np.ndarray:
+    """Album ids best first, the profile left out (owned albums are never recommended)."""
+    order = np.lexsort((tie_break, -scores))
+    owned = np.zeros(scores.size, dtype=bool)
+    owned[list(profile)] = True
+    return order[~owned[order]]
+
+
+def held_out_ranks(ranked: np.ndarray, held_out: Sequence[int], size: int) -> List[float]:
+    """1-based rank of each held-out album in `ranked`; inf when it is not in the list."""
+    position = np.full(size, np.inf)
+    position[ranked] = np.arange(1, ranked.size + 1)
+    return [float(position[a]) for a in held_out]
+
+
+class Evaluator:
+    def __init__(self, store: IndexStore, facts: CatalogueFacts, methods: Sequence[Method],
+                 seed: int = 0, progress: bool = False, engine: Optional[Recommender] = None):
+        self.store = store
+        self.facts = facts
+        self.methods = [m for m in methods if m.available]
+        self.unavailable = [m for m in methods if not m.available]
+        self.seed = seed
+        self.progress = progress
+        self.engine = engine or Recommender(store)
+        self.novelty_basis = "popularity" if facts.has_popularity else "similarity"
+
+    # -- one test case ------------------------------------------------------------------
+
+    def _case(self, method: Method, split: Split, signals: ProfileSignals,
+              tie_break: np.ndarray, profile_vectors: np.ndarray) -> CaseResult:
+        size = self.facts.size
+        tied = False
+        if method.score is not None:
+            scores = method.score(signals)
+            tied = bool(scores.size) and float(scores.min()) == float(scores.max())
+            ranked = ranking(scores, tie_break, split.profile)
+        else:
+            ranked = method.top(list(split.profile), TOP)
+            ranked = ranked[~np.isin(ranked, split.profile)]  # defensive: never count owned
+        ranks = held_out_ranks(ranked, split.held_out, size)
+        top = ranked[:TOP]
+        values = {"mrr": metrics.reciprocal_rank(ranks)}
+        for k in CUTOFFS:
+            values[f"hr@{k}"] = metrics.hit_rate(ranks, k)
+            values[f"recall@{k}"] = metrics.recall(ranks, k)
+            values[f"ndcg@{k}"] = metrics.ndcg(ranks, k)
+            vectors = self.store.album_vectors(top[:k])
+            values[f"diversity@{k}"] = metrics.intra_list_diversity(vectors)
+            if self.novelty_basis == "popularity":
+                counts = self.facts.release_count
+                values[f"novelty@{k}"] = metrics.popularity_novelty(
+                    counts[top[:k]], counts.sum(), size)
+            else:
+                values[f"novelty@{k}"] = metrics.similarity_novelty(vectors, profile_vectors)
+        return CaseResult(split, ranks, top, values, tied)
+
+    # -- aggregation --------------------------------------------------------------------
+
+    def _aggregate(self, result: MethodResult) -> None:
+        cases = result.cases
+        names = list(cases[0].values)
+        result.metrics = {n: float(np.mean([c.values[n] for c in cases])) for n in names}
+        for k in CUTOFFS:
+            result.metrics[f"coverage@{k}"] = metrics.coverage((c.top[:k] for c in cases),
+                                                               self.facts.size)
+        for n in CI_METRICS:
+            result.ci95[n] = list(metrics.bootstrap_interval(
+                [c.values[n] for c in cases], seed=self.seed))
+        ranks = result.ranks
+        result.hits = {"held_out": len(ranks), **{f"@{k}": sum(r <= k for r in ranks)
+                                                  for k in CUTOFFS}}
+        for name in dict.fromkeys(c.split.collection for c in cases):
+            mine = [c for c in cases if c.split.collection == name]
+            mine_ranks = [r for c in mine for r in c.ranks]
+            result.by_collection[name] = {
+                "test_cases": len(mine), "held_out": len(mine_ranks),
+                "hr@50": float(np.mean([c.values["hr@50"] for c in mine])),
+                "recall@50": float(np.mean([c.values["recall@50"] for c in mine])),
+                "hits@50": sum(r <= 50 for r in mine_ranks),
+                "mrr": float(np.mean([c.values["mrr"] for c in mine])),
+            }
+
+    @staticmethod
+    def goal(results: Sequence[MethodResult]) -> Optional[Dict[str, object]]:
+        """Is the default recommender at least 2x the best baseline on HR@50?"""
+        default = next((r for r in results if r.method.default), None)
+        baselines = [r for r in results if r.method.kind == BASELINE]
+        if default is None or not baselines:
+            return None
+        best = max(baselines, key=lambda r: (r.metrics[GOAL_METRIC], r.metrics["mrr"]))
+        ours, theirs = default.metrics[GOAL_METRIC], best.metrics[GOAL_METRIC]
+        ratio = ours / theirs if theirs > 0 else (math.inf if ours > 0 else 1.0)
+        return {"metric": GOAL_METRIC, "target_ratio": GOAL_RATIO,
+                "default_method": default.method.name, "default_value": ours,
+                "best_baseline": best.method.name, "best_baseline_value": theirs,
+                "ratio": ratio, "met": ratio >= GOAL_RATIO}
+
+    # -- a protocol ---------------------------------------------------------------------
+
+    def run_protocol(self, name: str, splits: Sequence[Split]) -> Optional[ProtocolResult]:
+        if not splits:
+            return None
+        results = [MethodResult(m) for m in self.methods]
+        bar = tqdm(total=len(splits) * len(self.methods), desc=f"evaluate {name}",
+                   unit=" rankings", disable=not self.progress, leave=False, dynamic_ncols=True)
+        for split in splits:
+            signals = ProfileSignals(self.engine, self.facts, split.profile)
+            tie_break = tie_break_order(self.facts.size, self.seed, split)
+            profile_vectors = self.store.album_vectors(list(split.profile))
+            for result in results:
+                result.cases.append(self._case(result.method, split, signals, tie_break,
+                                               profile_vectors))
+                bar.update(1)
+        bar.close()
+        for result in results:
+            self._aggregate(result)
+        default = next((r for r in results if r.method.default), None)
+        if default is not None:
+            for result in results:
+                if result is not default:
+                    result.vs_default = metrics.paired_ranks(result.ranks, default.ranks)
+        held_out = sum(len(s.held_out) for s in splits)
+        core = [r for r in results if r.method.kind in (BASELINE, RECOMMENDER)]
+        return ProtocolResult(name, len(splits), held_out, results, self.goal(core))
+
+
+def make_splits(collections: Sequence[EvalCollection], protocol: str, folds: int,
+                seed: int) -> List[Split]:
+    splits: List[Split] = []
+    for collection in collections:
+        if protocol == KFOLD:
+            splits += kfold_splits(collection, folds, seed)
+        elif protocol == LATEST:
+            splits += latest_splits(collection, folds)
+        else:
+            raise ValueError(f"unknown protocol {protocol!r}")
+    return splits

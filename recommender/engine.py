@@ -1,0 +1,232 @@
+"""The recommender: owned albums in, ranked and explained albums and artists out.
+
+Plain Python over an `IndexStore` (no Flask, no torch: every answer comes from the
+stored vectors). The API, for the server and for the evaluator:
+
+    from recommender.store import IndexStore
+    from recommender.engine import Recommender
+
+    store = IndexStore.open("data/index")
+    engine = Recommender(store)
+    owned = store.albums_of_masters([16921, 31598]).values()        # ids -> album ids
+    result = engine.recommend(owned, k=20, strategy="max",           # see STRATEGIES
+                              weights={album_id: rating, ...},       # optional, any scale
+                              exclude=[album_id, ...],               # hidden by the user
+                              filters=CandidateFilters.from_dict({"genres": ["Jazz"]}),
+                              diversity=0.2, max_per_artist=2)
+    result.items     # [item dict with score and because], best first
+    result.artists   # [{"id", "name", "score", "albums": [...]}]
+
+    engine.neighbours(album_id, k=20)                   # "more like this" for one album
+    engine.score_catalogue(owned, strategy="rrf")       # exact score of every album (N,)
+    engine.rank_catalogue(owned, strategy="mean")       # album ids best first, owned left out
+
+How `recommend` works: each owned album (deduplicated; rating-weighted) is one FAISS
+query, all in one batched search for its `neighbours_per_album` nearest albums; the
+neighbour lists are aggregated by the strategy (`recommender.strategies`). Above a
+query budget (`Recommender.query_budget`: 300 owned albums on an exact index, 12 on an
+approximate one) the owned vectors are first clustered with k-means and only the
+centroids are searched (candidate generation), then the best candidates are rescored
+exactly against every owned album: the "max" ranking at bounded cost. Owned
+albums (every release of an owned master is the same album) and excluded albums are
+removed, filters applied, then MMR picks k with a cap per artist. Ties break on the
+smaller album id, so the same input gives the same answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+import numpy as np
+
+from . import explain, strategies
+from .diversity import select
+from .filters import CandidateFilters
+from .items import to_item
+from .store import IndexStore
+
+STRATEGY_CHOICES = ("auto",) + strategies.STRATEGIES
+DEFAULT_DIVERSITY = 0.2
+DEFAULT_MAX_PER_ARTIST = 2
+DEFAULT_ARTISTS = 10
+
+
+@dataclass
+class Recommendations:
+    """What `Recommender.recommend` returns: API items and artists, plus what it did."""
+
+    items: List[Dict[str, Any]]
+    artists: List[Dict[str, Any]]
+    strategy: str          # the strategy used ("auto" resolved)
+    owned_albums: int      # distinct owned albums found in the index
+    candidates: int = 0    # candidates scored before filters and diversity
+
+
+class Recommender:
+    """Recommendations over one `IndexStore`; cheap to create (one per request is fine)."""
+
+    def __init__(self, store: IndexStore, max_queries: Optional[int] = None,
+                 max_neighbours: int = 2048, rescore_pool: int = 600):
+        self.store = store
+        self.max_queries = max_queries  # None: see query_budget()
+        self.max_neighbours = max_neighbours
+        self.rescore_pool = rescore_pool
+
+    # -- public ---------------------------------------------------------------------
+
+    def recommend(self, owned_album_ids: Iterable[int], k: int = 20,
+                  strategy: str = "auto", weights: Optional[Mapping[int, float]] = None,
+                  exclude: Iterable[int] = (), filters: Optional[CandidateFilters] = None,
+                  diversity: float = DEFAULT_DIVERSITY,
+                  max_per_artist: int = DEFAULT_MAX_PER_ARTIST,
+                  artists: int = DEFAULT_ARTISTS,
+                  owned_refs: Optional[Mapping[int, Mapping[str, Optional[int]]]] = None
+                  ) -> Recommendations:
+        """Recommend k albums for a set of owned album ids (see the module docstring).
+
+        weights: album id -> weight (e.g. the 1-5 rating); unrated owned albums get the
+        mean given weight. exclude: album ids never to show. owned_refs: album id ->
+        {"release_id", "master_id"} the user sent, to name owned items in `because`.
+        """
+        if strategy not in STRATEGY_CHOICES:
+            raise ValueError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGY_CHOICES)}")
+        strategy = strategies.DEFAULT_STRATEGY if strategy == "auto" else strategy
+        filters = filters or CandidateFilters()
+        owned = self._valid(owned_album_ids)
+        if owned.size == 0 or k <= 0:
+            return Recommendations([], [], strategy, int(owned.size))
+        w = self._weights(owned, weights)
+        owned_vectors = self.store.album_vectors(owned)
+        blocked = np.union1d(owned, self._valid(exclude))
+        pool_size = max(5 * k, 100)
+        depth = min(pool_size + min(owned.size, 100), self.store.album_count)
+        while True:
+            ids, scores = self._candidates(strategy, owned_vectors, w, depth, pool_size, blocked)
+            keep = ~np.isin(ids, blocked)
+            ids, scores = ids[keep], scores[keep]
+            pool, pool_scores = self._filtered_pool(ids, scores, filters, pool_size)
+            enough = len(pool) >= pool_size or depth >= min(self.max_neighbours, self.store.album_count)
+            if enough:
+                break
+            depth = min(depth * 4, self.max_neighbours, self.store.album_count)
+        pool_vectors = self.store.album_vectors([a["album_id"] for a in pool])
+        picks = select(pool, pool_scores, pool_vectors, k, diversity, max_per_artist)
+        chosen = [pool[i] for i in picks]
+        contributors = explain.top_contributors(pool_vectors[picks], owned, owned_vectors, w)
+        owned_albums = self.store.albums({a for ids in contributors for a in ids})
+        reasons = explain.because(chosen, contributors, owned_albums, owned_refs)
+        items = [to_item(album, pool_scores[i], reason)
+                 for i, album, reason in zip(picks, chosen, reasons)]
+        artist_list = explain.new_artists(pool, pool_scores, self.store.artist_keys(owned.tolist()),
+                                          limit=artists)
+        return Recommendations(items, artist_list, strategy, int(owned.size), candidates=len(ids))
+
+    def neighbours(self, album_id: int, k: int = 20) -> List[Dict[str, Any]]:
+        """The k albums closest to one album (itself left out), by cosine similarity."""
+        return self.neighbours_with_query(album_id, k)[1]
+
+    def neighbours_with_query(self, album_id: int, k: int = 20
+                              ) -> Tuple[Optional[Dict[str, Any]], List[Dict[str, Any]]]:
+        """(the album's own record, its neighbours): one catalogue read for both."""
+        query = self.store.album_vectors([album_id])
+        sims, ids = self.store.search(query, k + 1)
+        ids, sims = ids[0], sims[0]
+        keep = (ids >= 0) & (ids != album_id)
+        ranked_ids, ranked = strategies.rank(ids[keep], sims[keep].astype(np.float64))
+        ranked_ids, ranked = ranked_ids[:k], ranked[:k]
+        albums = self.store.albums(ranked_ids.tolist() + [album_id])
+        items = [to_item(albums[int(a)], s, []) for a, s in zip(ranked_ids, ranked) if int(a) in albums]
+        return albums.get(album_id), items
+
+    def score_catalogue(self, owned_album_ids: Iterable[int], strategy: str = strategies.DEFAULT_STRATEGY,
+                        weights: Optional[Mapping[int, float]] = None) -> np.ndarray:
+        """Exact score of every album (index = album id) for evaluation side by side."""
+        owned = self._valid(owned_album_ids)
+        strategy = strategies.DEFAULT_STRATEGY if strategy == "auto" else strategy
+        return strategies.score_catalogue(self.store.vectors, self.store.album_vectors(owned),
+                                          strategy, self._weights(owned, weights))
+
+    def rank_catalogue(self, owned_album_ids: Iterable[int], strategy: str = strategies.DEFAULT_STRATEGY,
+                       weights: Optional[Mapping[int, float]] = None) -> np.ndarray:
+        """Every album id not owned, best first (ties: smaller id first)."""
+        owned = self._valid(owned_album_ids)
+        scores = self.score_catalogue(owned, strategy, weights)
+        ids, _ = strategies.rank(np.arange(scores.size), scores)
+        return ids[~np.isin(ids, owned)]
+
+    # -- steps ----------------------------------------------------------------------
+
+    def _valid(self, album_ids: Iterable[int]) -> np.ndarray:
+        ids = np.unique(np.fromiter((int(a) for a in album_ids), dtype=np.int64))
+        return ids[(ids >= 0) & (ids < self.store.album_count)]
+
+    @staticmethod
+    def _weights(owned: np.ndarray, weights: Optional[Mapping[int, float]]) -> np.ndarray:
+        if not weights:
+            return np.ones(owned.size, dtype=np.float32)
+        given = [float(weights[a]) for a in owned.tolist() if a in weights]
+        default = float(np.mean(given)) if given else 1.0
+        raw = np.array([float(weights.get(a, default)) for a in owned.tolist()], dtype=np.float32)
+        return strategies.normalised_weights(raw, owned.size)
+
+    def query_budget(self) -> int:
+        """How many FAISS queries one request may make before owned albums are clustered.
+
+        Exact search over a small catalogue is one matrix product, so every owned album
+        can be a query; an approximate index over millions costs about a millisecond
+        per query, so large collections are summarised by k-means tastes first.
+        """
+        if self.max_queries is not None:
+            return self.max_queries
+        exact = self.store.manifest.get("index", {}).get("type") == "flat"
+        return 300 if exact and self.store.album_count <= 200_000 else 12
+
+    def _candidates(self, strategy: str, owned_vectors: np.ndarray, w: np.ndarray, depth: int,
+                    pool_size: int, blocked: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Candidate album ids and scores, best first (blocked albums may remain)."""
+        n = owned_vectors.shape[0]
+        if strategy in ("mean", "kmeans"):
+            if strategy == "mean":
+                queries, qw = strategies.mean_profile(owned_vectors, w), np.ones(1, np.float32)
+            else:
+                queries, qw = strategies.kmeans_tastes(owned_vectors, w)
+            sims, ids = self.store.search(queries, depth + min(n, depth))
+            return strategies.aggregate_neighbours("max", sims, ids, qw)
+        budget = self.query_budget()
+        if n <= budget:
+            sims, ids = self.store.search(owned_vectors, depth)
+            return strategies.aggregate_neighbours(strategy, sims, ids, w)
+        # Large collection: search the taste centroids only (candidate generation),
+        # then rescore the best candidates exactly against every owned album.
+        centroids, _ = strategies.kmeans_tastes(owned_vectors, w, min(budget, strategies.MAX_CLUSTERS))
+        per_taste = min(self.store.album_count, depth + 2 * n // len(centroids))
+        sims, ids = self.store.search(centroids, per_taste)
+        approx_ids, _ = strategies.aggregate_neighbours("max", sims, ids, np.ones(len(centroids), np.float32))
+        approx_ids = approx_ids[~np.isin(approx_ids, blocked)][:max(self.rescore_pool, pool_size)]
+        vectors = self.store.album_vectors(approx_ids)
+        if strategy == "rrf":
+            # Each owned album's ranking, restricted to the candidates.
+            sim = vectors @ owned_vectors.T
+            ranks = np.argsort(np.argsort(-sim, axis=0, kind="stable"), axis=0, kind="stable")
+            scores = (w[None, :] / (strategies.RRF_K + 1.0 + ranks)).sum(axis=1)
+        else:
+            scores = strategies.max_similarity(vectors, owned_vectors, w)
+        return strategies.rank(approx_ids, scores)
+
+    def _filtered_pool(self, ids: np.ndarray, scores: np.ndarray, filters: CandidateFilters,
+                       pool_size: int) -> Tuple[List[Dict[str, Any]], np.ndarray]:
+        """The best `pool_size` candidates that pass the filters, with their records."""
+        pool: List[Dict[str, Any]] = []
+        pool_scores: List[float] = []
+        step = pool_size if not filters.active else max(pool_size * 4, 400)
+        for start in range(0, ids.size, step):
+            chunk = ids[start:start + step]
+            albums = self.store.albums(chunk.tolist())
+            for album_id, score in zip(chunk.tolist(), scores[start:start + step].tolist()):
+                album = albums.get(album_id)
+                if album is not None and filters.matches(album):
+                    pool.append(album)
+                    pool_scores.append(score)
+                    if len(pool) >= pool_size:
+                        return pool, np.asarray(pool_scores)
+        return pool, np.asarray(pool_scores, dtype=np.float64)

@@ -1,0 +1,94 @@
+"""Follow the published index of a folder: load it once, switch when a new build lands.
+
+`PublishedIndex(index_dir).current()` returns the live `IndexStore` (or raises
+`NoIndexError`). At most every `check_interval` seconds it stats DIR/manifest.json
+(one cheap system call); when the file changed and names another build_id, the new
+build is loaded in a background thread while requests keep being answered from the
+old one, then the reference is swapped in one assignment. A request that already holds
+the old store finishes on it: nothing is closed under it, the old build's files stay
+readable until the last reference goes (the builder keeps the previous build on disk).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from typing import Callable, Optional, Tuple
+
+from index_builder.layout import MANIFEST
+
+from .store import IndexStore, NoIndexError, build_hint
+
+log = logging.getLogger(__name__)
+
+Signature = Optional[Tuple[int, int, int]]
+
+
+class PublishedIndex:
+    def __init__(self, index_dir: str, check_interval: float = 1.0, faiss_mmap: bool = False,
+                 loader: Optional[Callable[[str], IndexStore]] = None):
+        self.index_dir = str(index_dir)
+        self.check_interval = check_interval
+        self._loader = loader or (lambda d: IndexStore.open(d, faiss_mmap=faiss_mmap))
+        self._store: Optional[IndexStore] = None
+        self._signature: Signature = None
+        self._next_check = 0.0
+        self._lock = threading.Lock()
+        self._loading: Optional[threading.Thread] = None
+        self.last_error: Optional[str] = None
+        self.reload(block=True)
+
+    def _stat(self) -> Signature:
+        try:
+            st = os.stat(os.path.join(self.index_dir, MANIFEST))
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def current(self) -> IndexStore:
+        """The live store; starts a reload in the background when the manifest changed."""
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._next_check = now + self.check_interval
+            if self._stat() != self._signature:
+                # No index yet: load in the foreground, nothing else could answer.
+                self.reload(block=self._store is None)
+        store = self._store
+        if store is None:
+            raise NoIndexError(build_hint(self.index_dir))
+        return store
+
+    def reload(self, block: bool = False) -> None:
+        """Load the published build if it is not the live one (block: wait for it)."""
+        with self._lock:
+            if self._loading is not None and self._loading.is_alive():
+                thread = self._loading
+            else:
+                thread = threading.Thread(target=self._load, name="index-reload", daemon=True)
+                self._loading = thread
+                thread.start()
+        if block:
+            thread.join()
+
+    def _load(self) -> None:
+        signature = self._stat()
+        try:
+            if signature is None:
+                return
+            path = os.path.join(self.index_dir, MANIFEST)
+            with open(path) as handle:
+                build_id = json.load(handle)["build_id"]
+            if self._store is not None and self._store.build_id == build_id:
+                return
+            store = self._loader(self.index_dir)
+            self._store = store  # one reference assignment: atomic for readers
+            self.last_error = None
+            log.info("serving index build %s from %s", store.build_id, self.index_dir)
+        except Exception as exc:  # a half-written or broken build: keep serving the old one
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            log.exception("could not load the index in %s; still serving %s", self.index_dir,
+                          self._store.build_id if self._store else "nothing")
+        finally:
+            self._signature = signature

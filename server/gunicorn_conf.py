@@ -1,0 +1,47 @@
+"""gunicorn settings for the API (the Procfile runs `gunicorn --config server/gunicorn_conf.py
+"server:create_app()"`). Every value can be changed through the environment:
+
+    PORT                        port to bind on 0.0.0.0 (default 5000)
+    DISCOGS_RECS_WORKERS        worker processes (default: WEB_CONCURRENCY, else one per core)
+    DISCOGS_RECS_THREADS        threads per worker (default 1: sync workers; >1: gthread)
+    DISCOGS_RECS_FAISS_THREADS  OpenMP threads FAISS may use per worker (default 1)
+    DISCOGS_RECS_TIMEOUT        seconds before a stuck worker is restarted (default 30)
+    DISCOGS_RECS_ACCESS_LOG     "-" for an access log on stdout (default: none)
+    DISCOGS_RECS_INDEX_DIR      the index folder (read by the app, see server/config.py)
+
+Workers: the work is CPU-bound numpy/FAISS, so one process per core and one FAISS
+thread each beat more threads fighting for the same cores. The app is preloaded: the
+index is read once in the master and the workers share its pages after fork.
+New builds published into the index folder are picked up by every worker on its own
+(a stat of manifest.json, at most once a second); `kill -HUP` on the master also
+restarts the workers gracefully.
+"""
+import multiprocessing
+import os
+
+# numpy's OpenBLAS would start a thread per core in every worker; the workers already
+# use every core, and small matrix products run several times faster single-threaded.
+# Set before the app (and numpy) is imported by preload_app.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("DISCOGS_RECS_FAISS_THREADS", "1"))
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("DISCOGS_RECS_WORKERS")
+              or os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+threads = int(os.environ.get("DISCOGS_RECS_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+preload_app = True
+timeout = int(os.environ.get("DISCOGS_RECS_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+accesslog = os.environ.get("DISCOGS_RECS_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("DISCOGS_RECS_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    # OpenMP threads in every worker would oversubscribe the cores; FAISS batch
+    # searches still run, one thread per worker.
+    import faiss
+
+    faiss.omp_set_num_threads(int(os.environ.get("DISCOGS_RECS_FAISS_THREADS", "1")))

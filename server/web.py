@@ -1,0 +1,36 @@
+"""GET /: the web page, for people without the extension.
+
+Enter a Discogs username, upload the collection export, or paste a release URL, and
+get the same cards the extension shows. Plain HTML, CSS and JavaScript from
+server/templates/web and server/static/web (no build step); the page calls the same
+/api/v1 endpoints as everyone else, on the same origin.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+# Only our own files, no inline script, no framing: API data can never become code.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+                           "base-uri 'none'; form-action 'self'")
+
+
+@bp.get("/")
+def page():
+    response = render_template("web/index.html")
+    return response, 200, {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
+                           "X-Content-Type-Options": "nosniff",
+                           "Referrer-Policy": "no-referrer"}
+
+
+OPENAPI_PATHS: Dict[str, Any] = {
+    "/": {"get": {
+        "summary": "The web page: recommendations from a username, an export or a release URL",
+        "operationId": "webPage",
+        "responses": {"200": {"description": "HTML.", "content": {"text/html": {
+            "schema": {"type": "string"}}}}}}},
+}
