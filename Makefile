@@ -57,8 +57,14 @@ test-python: install browser
 # The extension's tests join once it has a package.json.
 test: test-python $(if $(wildcard extension/package.json),test-extension)
 
+# Each writes a markdown table and bench/out/<name>.json; see docs/benchmarks*.md.
 bench: install
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.embedding_backends
+	$(BIN)/python -m bench.index_types
+	$(BIN)/python -m bench.rebuild
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.serving
 
 clean:
 	rm -rf $(VENV) data extension/node_modules extension/dist

@@ -9,16 +9,14 @@ picked up within RELOAD_CHECK_SECONDS, without dropping a request).
 """
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-from typing import Any, List, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from flask import Flask
 from flask_cors import CORS
 
 from recommender.reload import PublishedIndex
 
-from . import api, config, errors, health, openapi
+from . import api, collection_api, config, errors, health, openapi, web
 
 
 def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
@@ -30,8 +28,9 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
-    features = _register_features(app)
-    openapi.publish(app, features)
+    app.register_blueprint(collection_api.bp)   # /api/v1/users/..., /recommendations/from-export
+    app.register_blueprint(web.bp)              # the web page at /
+    openapi.publish(app, [collection_api, web])
     return app
 
 
@@ -51,22 +50,3 @@ def _open_index(app: Flask) -> None:
                        faiss_mmap=bool(app.config["FAISS_MMAP"]))
         if index_dir else None)
 
-
-# Other features that live in server/ and join the same app when present: the
-# whole-collection endpoints (collection_api) and the web page (web). Each module has a
-# `bp` blueprint and OPENAPI_PATHS (and optionally OPENAPI_SCHEMAS) for the document.
-FEATURES = ("collection_api", "web")
-
-
-def _register_features(app: Flask) -> List[ModuleType]:
-    found = []
-    for name in FEATURES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise  # a real missing dependency inside the feature
-            continue
-        app.register_blueprint(module.bp)
-        found.append(module)
-    return found

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Union
 
+from collection.settings import DEFAULTS as COLLECTION_DEFAULTS
+
 DEFAULTS: Dict[str, Any] = {
     # The index folder (DIR/manifest.json); `discogs-recs serve --index DIR` sets it.
     "INDEX_DIR": None,
@@ -28,6 +30,9 @@ DEFAULTS: Dict[str, Any] = {
     "MAX_K": 100,
     # 10,000 ids plus weights fit in well under 2 MB; more is refused with 413.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Whole collections from discogs.com: DISCOGS_TOKEN, DISCOGS_API_URL, timeouts, the
+    # collection cache and embedding of unknown items; documented in collection/settings.py.
+    **COLLECTION_DEFAULTS,
 }
 
 
