@@ -4,13 +4,13 @@ import { flatten_json_ld, ids_from_json_ld, json_ld_ids } from "../src/shared/js
 import { blank_document, load_fixture } from "./support/fixture-dom.js";
 
 test("a release's JSON-LD gives its release id and, through releaseOf, its master", () => {
-  const { document } = load_fixture("release-page.html", "/release/1021-Air-Moon-Safari");
-  assert.deepEqual(json_ld_ids(document), { release_id: 1021, master_id: 7441 });
+  const { document } = load_fixture("release-page.html", "/release/1-The-Persuader-Stockholm");
+  assert.deepEqual(json_ld_ids(document), { release_id: 1, master_id: 1660109 });
 });
 
 test("a master's JSON-LD gives its master id, not the ids of its releases", () => {
-  const { document } = load_fixture("master-page.html", "/master/13829-Portishead-Dummy");
-  assert.deepEqual(json_ld_ids(document), { release_id: null, master_id: 13829 });
+  const { document } = load_fixture("master-page.html", "/master/13814-Nirvana-Nevermind");
+  assert.deepEqual(json_ld_ids(document), { release_id: null, master_id: 13814 });
 });
 
 test("@graph, arrays, url instead of @id, and type arrays", () => {

@@ -6,14 +6,11 @@ from playwright.sync_api import expect  # noqa: E402
 
 from .extension_browser import PANEL, api_json  # noqa: E402
 from .helpers import (  # noqa: E402
-    CARD_TITLES, CARDS, COLLECTION_PATH, COLLECTION_RELEASE_IDS, WANTLIST_IDS, WANTLIST_PATH,
-    recommendation_titles, titles,
+    CARD_TITLES, CARDS, COLLECTION_PATH, COLLECTION_RELEASE_IDS, DISCOGS_USER, SECOND_PAGE_RELEASE_IDS,
+    WANTLIST_IDS, WANTLIST_PATH, recommendation_titles, titles,
 )
 
 pytestmark = pytest.mark.browser
-
-SECOND_PAGE_RELEASE_IDS = [5120, 7071, 8102, 16920]
-
 
 def test_collection_page_recommends_from_the_visible_releases(browser, api_base_url):
     browser.configure(api_base_url=api_base_url)
@@ -47,15 +44,17 @@ def test_collection_grid_rerender_is_followed(browser, api_base_url):
     expect(page.locator(CARD_TITLES)).to_have_text(recommendation_titles(api_base_url, SECOND_PAGE_RELEASE_IDS))
 
 
-def test_own_collection_uses_the_whole_collection_through_the_api(browser, fake_api):
-    # The fake API knows "testuser" without reaching Discogs.
-    browser.configure(api_base_url=fake_api.base_url, discogs_username="TestUser", results_count=6)
+def test_own_collection_uses_the_whole_collection_through_the_api(browser, api_base_url, api_requests):
+    # The server reads the user's collection and wantlist from the fake Discogs API, which
+    # serves the real responses for "example"; usernames match case-insensitively.
+    browser.configure(api_base_url=api_base_url, discogs_username=DISCOGS_USER.capitalize(), results_count=6)
     page = browser.open_discogs(COLLECTION_PATH)
 
-    whole = api_json(fake_api.base_url, "/api/v1/users/testuser/recommendations?k=6")
+    expect(page.locator(CARDS)).to_have_count(6)
+    whole = api_json(api_base_url, f"/api/v1/users/{DISCOGS_USER}/recommendations?k=6")
     expect(page.locator(CARD_TITLES)).to_have_text(titles(whole["recommendations"]))
-    paths = [request["path"] for request in fake_api.requests]
-    assert "/api/v1/users/TestUser/recommendations" in paths
+    paths = [request["path"] for request in api_requests]
+    assert f"/api/v1/users/{DISCOGS_USER.capitalize()}/recommendations" in paths
     assert "/api/v1/recommendations" not in paths
 
 

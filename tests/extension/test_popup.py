@@ -5,7 +5,7 @@ pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
 from .extension_browser import api_json  # noqa: E402
-from .helpers import RELEASE_ID, RELEASE_PATH, neighbour_titles, titles  # noqa: E402
+from .helpers import DISCOGS_USER, RELEASE_ID, RELEASE_PATH, neighbour_titles, titles  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,11 @@ def test_popup_elsewhere_without_a_username_explains_what_to_do(browser, api_bas
     expect(popup.locator("#results .quiet")).to_contain_text("set your Discogs username")
 
 
-def test_popup_elsewhere_recommends_for_the_users_collection(browser, fake_api):
-    # The fake API knows "testuser" without reaching Discogs.
-    browser.configure(api_base_url=fake_api.base_url, discogs_username="testuser", results_count=4)
+def test_popup_elsewhere_recommends_for_the_users_collection(browser, api_base_url):
+    # The server reads "example" from the fake Discogs API over the real responses.
+    browser.configure(api_base_url=api_base_url, discogs_username=DISCOGS_USER, results_count=4)
     popup = open_popup_for(browser, "/")
 
-    whole = api_json(fake_api.base_url, "/api/v1/users/testuser/recommendations?k=4")
+    whole = api_json(api_base_url, f"/api/v1/users/{DISCOGS_USER}/recommendations?k=4")
     expect(popup.locator(POPUP_TITLES)).to_have_text(titles(whole["recommendations"]))
-    expect(popup.locator("#subject")).to_have_text("For the collection of testuser")
+    expect(popup.locator("#subject")).to_have_text(f"For the collection of {DISCOGS_USER}")

@@ -4,10 +4,10 @@ import pytest
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
-from .extension_browser import PANEL  # noqa: E402
+from .extension_browser import PANEL, api_json  # noqa: E402
 from .helpers import (  # noqa: E402
-    CARD_TITLES, CARDS, MASTER_ID, MASTER_PATH, RELEASE_ID, RELEASE_PATH, UNKNOWN_RELEASE_PATH,
-    neighbour_titles,
+    CARD_TITLES, CARDS, MARKUP_RELEASE_ID, MARKUP_RELEASE_PATH, MASTER_HEADING, MASTER_ID, MASTER_PATH,
+    RELEASE_ID, RELEASE_PATH, UNKNOWN_RELEASE_PATH, neighbour_titles,
 )
 
 pytestmark = pytest.mark.browser
@@ -80,28 +80,34 @@ def test_client_side_navigation_to_a_master_page_is_followed(browser, api_base_u
     page.evaluate(f"""() => {{
         history.pushState({{}}, "", "{MASTER_PATH}");
         document.querySelector("#page_content").replaceChildren(
-            Object.assign(document.createElement("h1"), {{textContent: "Portishead – Dummy"}}));
+            Object.assign(document.createElement("h1"), {{textContent: "{MASTER_HEADING}"}}));
     }}""")
 
     expect(page.locator(CARD_TITLES)).to_have_text(neighbour_titles(api_base_url, "master", MASTER_ID))
     assert page.locator(PANEL).get_attribute("data-page-type") == "master"
 
 
-def test_title_with_markup_is_rendered_as_text(browser, fake_api):
-    # Only the fake API has an album whose title is HTML (as neighbour of release 4242).
-    browser.configure(api_base_url=fake_api.base_url)
-    page = browser.open_discogs("/release/4242-Markup-Test")
+def test_title_with_markup_is_rendered_as_text(browser, markup_api_base_url):
+    # The real sample has no title with markup in it, so this is the real server over a
+    # tiny real index built from fixtures/markup-releases.xml (see conftest.py).
+    browser.configure(api_base_url=markup_api_base_url)
+    page = browser.open_discogs(MARKUP_RELEASE_PATH)
     expect(page.locator(CARDS).first).to_be_visible()
 
+    answer = api_json(markup_api_base_url, f"/api/v1/releases/{MARKUP_RELEASE_ID}/neighbours?k=1")
+    album = answer["neighbours"][0]
+    assert album["title"].startswith("<img src=x onerror=")  # the API passes the markup on as data
     first = page.locator(CARDS).first
+    expect(first.locator(".title")).to_have_text(album["title"])
     expect(first.locator(".title")).to_have_text(
         "<img src=x onerror=\"document.title='pwned'\"><b>Bold</b> & <script>alert(1)</script>")
     expect(first.locator(".artist")).to_have_text("<i>Markup</i> Band")
     injected = page.evaluate(f"""() => document.querySelector("{PANEL}").shadowRoot
         .querySelectorAll(".cards img, .cards b, .cards script, .cards i, .cards u").length""")
     assert injected == 0
-    # A javascript: URL from the API never becomes a link.
-    assert first.locator("a.title").get_attribute("href") == "https://www.discogs.com/master/99001"
+    assert first.locator("a.title").get_attribute("href") == album["url"] == "https://www.discogs.com/master/99001"
+    # A javascript: video URL from the API never becomes a "listen" link.
+    assert album["listen"] == [{"url": "javascript:alert(2)", "title": "bad"}]
     expect(first.locator("a.listen")).to_have_count(0)
     assert page.title() != "pwned"
 
@@ -124,8 +130,8 @@ def test_not_interested_hides_the_card_and_is_remembered(browser, api_base_url):
     assert remaining == expected[:5]
 
 
-def test_not_interested_is_sent_as_exclude_ids(browser, fake_api):
-    browser.configure(api_base_url=fake_api.base_url, results_count=5)
+def test_not_interested_is_sent_as_exclude_ids(browser, api_base_url, api_requests):
+    browser.configure(api_base_url=api_base_url, results_count=5)
     page = browser.open_discogs(RELEASE_PATH)
     expect(page.locator(CARDS)).to_have_count(5)
     first_href = page.locator(CARDS).first.locator("a.title").get_attribute("href")
@@ -134,8 +140,9 @@ def test_not_interested_is_sent_as_exclude_ids(browser, fake_api):
 
     browser.open_discogs("/user/someone/collection", page)
     expect(page.locator(CARDS).first).to_be_visible()
-    posts = [request for request in fake_api.requests if request["method"] == "POST"]
+    posts = [request for request in api_requests if request["method"] == "POST"]
     assert posts, "no POST /api/v1/recommendations"
-    # The card linked to its master: its master id is the one excluded.
-    dismissed_master_id = int(first_href.rsplit("/", 1)[1])
-    assert posts[-1]["body"]["exclude_ids"] == [dismissed_master_id]
+    # The card's link names the album by its master id (or its release id when it has no
+    # master): that id is the one excluded.
+    dismissed_id = int(first_href.rsplit("/", 1)[1])
+    assert posts[-1]["body"]["exclude_ids"] == [dismissed_id]
