@@ -1,8 +1,8 @@
 """FAISS index types the builder can pick: build time, size, latency and recall.
 
-    python -m bench.index_types                          # 1M and 5M vectors (long)
+    python -m bench.index_types --sweep                  # 1M and 5M vectors (~30 min)
     python -m bench.index_types --sizes 100000 --types flat,hnsw   # a quick run
-    python -m bench.index_types --sizes 5000000 --types hnsw --hnsw-sample 1000000
+    python -m bench.index_types --sizes 5000000 --types hnsw --hnsw-sample 0  # the real thing
 
 Vectors: synthetic, dimension 384 like the model's, L2-normalised: a direction common to
 all, one of 4,096 cluster centres (uneven sizes), a 32-dimensional latent variation and
@@ -128,7 +128,8 @@ def exact_neighbours(path: Path, q: np.ndarray, k: int = K) -> np.ndarray:
     return best_ids
 
 
-def measure(index_type: str, path: Path, q: np.ndarray, truth: np.ndarray) -> Dict[str, Any]:
+def measure(index_type: str, path: Path, q: np.ndarray, truth: np.ndarray,
+            sweep_knob: bool = False) -> Dict[str, Any]:
     import faiss
 
     from index_builder.vector_index import build_index, load_index
@@ -142,15 +143,20 @@ def measure(index_type: str, path: Path, q: np.ndarray, truth: np.ndarray) -> Di
     index = load_index(str(index_path), described)
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)  # as the server runs it (one FAISS thread per worker)
-    latencies = []
-    found = np.zeros_like(truth)
-    for i in range(len(q)):
-        started = time.perf_counter()
-        _, ids = index.search(q[i:i + 1], K)
-        latencies.append(time.perf_counter() - started)
-        found[i] = ids[0]
+    latencies, recall = _queries(index, q, truth)
+    sweep = []
+    if sweep_knob:
+        from index_builder.vector_index import apply_search_params
+
+        knob, values = _sweep_values(index_type, described["params"])
+        for value in values:
+            apply_search_params(index, index_type, {knob: value})
+            lat, rec = _queries(index, q, truth)
+            sweep.append({knob: value, "recall@10": rec,
+                          "latency_p50_ms": float(np.percentile(lat, 50) * 1e3),
+                          "latency_p99_ms": float(np.percentile(lat, 99) * 1e3)})
+            log(f"    {knob}={value}: recall@10 {rec:.3f}, p50 {sweep[-1]['latency_p50_ms']:.2f} ms")
     faiss.omp_set_num_threads(threads)
-    recall = float(np.mean([len(set(a) & set(b)) / K for a, b in zip(found, truth)]))
     del index
     index_path.unlink()
     gc.collect()
@@ -158,7 +164,28 @@ def measure(index_type: str, path: Path, q: np.ndarray, truth: np.ndarray) -> Di
             "build_seconds": build_seconds, "bytes_per_vector": size / n, "index_bytes": size,
             "latency_p50_ms": float(np.percentile(latencies, 50) * 1e3),
             "latency_p99_ms": float(np.percentile(latencies, 99) * 1e3),
-            "recall@10": recall}
+            "recall@10": recall, **({"sweep": sweep} if sweep else {})}
+
+
+def _queries(index, q: np.ndarray, truth: np.ndarray):
+    latencies = []
+    found = np.zeros_like(truth)
+    for i in range(len(q)):
+        started = time.perf_counter()
+        _, ids = index.search(q[i:i + 1], K)
+        latencies.append(time.perf_counter() - started)
+        found[i] = ids[0]
+    recall = float(np.mean([len(set(a) & set(b)) / K for a, b in zip(found, truth)]))
+    return latencies, recall
+
+
+def _sweep_values(index_type: str, params: Dict[str, Any]):
+    if index_type in ("hnsw", "hnsw_sq8"):
+        return "efSearch", [64, 96, 128, 192, 256, 384]
+    if index_type == "ivf_sq8":
+        nlist = params["nlist"]
+        return "nprobe", [max(1, nlist // d) for d in (128, 64, 32, 16, 8)]
+    return None, []
 
 
 def main(argv: List[str] = None) -> int:
@@ -169,9 +196,13 @@ def main(argv: List[str] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000000,5000000")
     parser.add_argument("--types", default=",".join(t for t in INDEX_TYPES if t != "auto"))
-    parser.add_argument("--hnsw-sample", type=int, default=0,
+    parser.add_argument("--hnsw-sample", type=int, default=1_000_000,
                         help="build hnsw/hnsw_sq8 on only this many vectors when the size is "
-                             "larger, and extrapolate the build time (labelled)")
+                             "larger, and extrapolate the build time (labelled); default "
+                             "1000000 keeps the default run near 30 min; 0 builds them all")
+    parser.add_argument("--sweep", action="store_true",
+                        help="also measure recall and latency over the query-time knob "
+                             "(efSearch, nprobe) of each approximate index")
     parser.add_argument("--name", default="index_types")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -201,7 +232,7 @@ def main(argv: List[str] = None) -> int:
                 row = {k: v for k, v in measured[key].items()
                        if k not in ("size", "auto_choice", "extrapolated")}
             else:
-                row = measure(index_type, measured_path, q, truths[sample or n])
+                row = measure(index_type, measured_path, q, truths[sample or n], args.sweep)
                 measured[key] = row
             row = dict(row)
             row["size"] = n
@@ -238,6 +269,15 @@ def main(argv: List[str] = None) -> int:
                   f"{r['latency_p99_ms']:.2f}",
                   f"{r['recall@10']:.3f}" + (f" (on {r['measured_on']:,})" if r.get("extrapolated") else ""))
                  for r in rows]))
+    swept = [r for r in rows if r.get("sweep") and not r.get("extrapolated")]
+    if swept:
+        print("\nQuery-time knob (same index, one FAISS thread):\n")
+        print(table(["vectors", "index", "setting", "recall@10", "p50 ms", "p99 ms"],
+                    [(f"{r['size']:,}", r["type"],
+                      ", ".join(f"{k}={v}" for k, v in point.items() if k in ("efSearch", "nprobe")),
+                      f"{point['recall@10']:.3f}", f"{point['latency_p50_ms']:.2f}",
+                      f"{point['latency_p99_ms']:.2f}")
+                     for r in swept for point in r["sweep"]]))
     path = write_result(args.name, {"rows": rows, "dimension": DIM, "queries": QUERIES,
                                     "faiss": faiss.__version__,
                                     "omp_threads": faiss.omp_get_max_threads(), "complete": True})

@@ -110,8 +110,8 @@ def breakdown(path: str, limit: int) -> List[Dict[str, Any]]:
     results = []
     for chunk in pieces:
         root = timed_step("lxml parse", parse._parse_xml, chunk)
-        records = timed_step("elements -> dicts", lambda: [parse.release_from_element(e)
-                                                           for e in root if e.tag == "release"])
+        records = timed_step("elements -> dicts", lambda tree: [
+            parse.release_from_element(e) for e in tree if e.tag == "release"], root)
         holder = [root]
         del root
         timed_step("lxml free", holder.clear)  # drops the last reference to the tree

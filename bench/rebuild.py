@@ -17,7 +17,6 @@ import json
 import shutil
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List
 

@@ -4,9 +4,11 @@
 
 Collection exports add one column per custom field; wantlist exports have no
 CollectionFolder and write one more, unlabelled, column per row (the date added).
-Only `release_id` is required; Rating (0 or empty: unrated) weights the profile, and
+Only `release_id` is required; Rating (0 or empty: unrated) weights the profile,
 Artist, Title, Label, Format and Released identify or describe a release the index
-lacks.
+lacks, `Date Added` (or the wantlist's unlabelled last field) is kept as written, and
+an optional `master_id` column (files written by tools, e.g. ../shared/data/eval's
+`release_id,master_id,artist,title,date_added`) maps a row to its album directly.
 
 Nothing here raises on a bad row: encoding problems and malformed rows are collected
 with their line numbers (the line a row starts on, the header being line 1) and the
@@ -211,8 +213,13 @@ def _record(line: int, row: List[str], column: Dict[str, int], kind: str, header
         problems.append(RowProblem(line, f"Rating {raw_rating[:20]!r} is not 1 to 5; ignored",
                                    False))
     artist = _field(row, column.get("artist"))
+    added = _field(row, column.get("date_added"))
+    if not added and "date_added" not in column and kind == WANTLIST and len(row) > header_width:
+        added = _field(row, header_width)  # the wantlist's unlabelled date field
     return Record(
         release_id=release_id, source=kind, rating=rating(raw_rating),
+        master_id=positive_int(_field(row, column.get("master_id"))),
+        date_added=added or None,
         artist=display_name(artist) if artist else "",
         title=_field(row, column.get("title")),
         year=positive_int(_field(row, column.get("released"))[:4]),

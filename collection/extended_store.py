@@ -15,6 +15,7 @@ import numpy as np
 
 from recommender.items import album_url
 from recommender.store import IndexStore
+from recommender.tags import album_tags
 
 from .records import Record
 
@@ -48,6 +49,12 @@ class ExtendedStore:
         ids = [int(a) for a in album_ids]
         found = self._store.albums([a for a in ids if a < self.base_count])
         found.update({a: self._extra_albums[a] for a in ids if a in self._extra_albums})
+        return found
+
+    def album_tags(self, album_ids: Iterable[int]) -> Dict[int, List[str]]:
+        ids = [int(a) for a in album_ids]
+        found = self._store.album_tags([a for a in ids if a < self.base_count])
+        found.update({a: album_tags(self._extra_albums[a]) for a in ids if a in self._extra_albums})
         return found
 
     def album_vectors(self, album_ids: Sequence[int]) -> np.ndarray:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
-from recommender.engine import DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, Recommender
+from recommender.engine import (DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, DEFAULT_STYLE_WEIGHT,
+                                Recommender)
 from recommender.filters import CandidateFilters
 from recommender.store import IndexStore
 
@@ -33,6 +34,7 @@ class RecommendOptions:
     filters: Mapping[str, Any] = field(default_factory=dict)
     diversity: float = DEFAULT_DIVERSITY
     max_per_artist: int = DEFAULT_MAX_PER_ARTIST
+    style_weight: float = DEFAULT_STYLE_WEIGHT
     exclude_album_ids: Sequence[int] = ()
 
 
@@ -92,7 +94,8 @@ def recommend_for_records(store: IndexStore, records: List[Record],
     result = Recommender(engine_store).recommend(
         list(refs), k=options.k, strategy=options.strategy, weights=weights,
         exclude=options.exclude_album_ids, filters=CandidateFilters.from_dict(options.filters),
-        diversity=options.diversity, max_per_artist=options.max_per_artist, owned_refs=refs)
+        diversity=options.diversity, max_per_artist=options.max_per_artist, owned_refs=refs,
+        style_weight=options.style_weight)
     _mark_sources(result.items, wanted_release_ids)
     matched = {how: resolved.how.get(how, 0) for how in ("release", "master", "artist_title")}
     matched[EMBEDDED] = embedded

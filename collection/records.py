@@ -1,8 +1,10 @@
 """One owned or wanted record, whatever it came from (the Discogs API or a CSV export).
 
 A `Record` keeps what resolving it to an album needs (release and master ids, artist
-and title) and what embedding it needs when the index lacks it (genres, styles, year,
-labels, formats), and nothing else: it is what the collection cache stores.
+and title), what embedding it needs when the index lacks it (genres, styles, year,
+labels, formats) and when it was added (`date_added`, as Discogs writes it: the
+evaluator's leave-latest-out holds out the newest), and nothing else: it is what the
+collection cache stores.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ class Record:
     labels: List[str] = field(default_factory=list)
     formats: List[str] = field(default_factory=list)
     line: Optional[int] = None       # line in a CSV export, for messages
+    # When it joined the collection or wantlist, as Discogs writes it: "2020-11-18
+    # 19:17:05" in exports, "2020-11-18T19:17:05-08:00" from the API. None when unknown.
+    date_added: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, [], "")}
@@ -94,4 +99,9 @@ def from_api_item(item: Mapping[str, Any], source: str) -> Optional[Record]:
                  for a in artists],
         title=str(info.get("title") or "").strip(), year=positive_int(info.get("year")),
         genres=_strings(info.get("genres")), styles=_strings(info.get("styles")),
-        labels=_names(info.get("labels")), formats=_names(info.get("formats")))
+        labels=_names(info.get("labels")), formats=_names(info.get("formats")),
+        date_added=_text(item.get("date_added")))
+
+
+def _text(value: Any) -> Optional[str]:
+    return value.strip() or None if isinstance(value, str) else None

@@ -11,6 +11,8 @@ from typing import Sequence
 
 import numpy as np
 
+from recommender import tags
+
 from .catalogue import CatalogueFacts, ListColumn
 
 
@@ -25,14 +27,9 @@ def popularity_scores(facts: CatalogueFacts, profile: Sequence[int]) -> np.ndarr
 
 
 def cosine_overlap(column: ListColumn, profile: Sequence[int]) -> np.ndarray:
-    """Cosine between each album's value set and the profile's value counts."""
-    counts = column.counts(profile)
-    norm_profile = float(np.linalg.norm(counts))
-    if norm_profile == 0.0:
-        return np.zeros(column.indptr.size - 1, dtype=np.float64)
-    dot = column.sum_per_album(counts)
-    norms = np.sqrt(column.lengths.astype(np.float64)) * norm_profile
-    return np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
+    """Cosine between each album's value set and the profile's value counts (the
+    engine's definition, `recommender.tags.cosine_overlap`)."""
+    return tags.cosine_overlap(column, column.counts(profile))
 
 
 def genre_style_scores(facts: CatalogueFacts, profile: Sequence[int]) -> np.ndarray:

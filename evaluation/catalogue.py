@@ -1,65 +1,25 @@
 """Per-album facts the baselines need, loaded once from the catalogue into arrays.
 
 Album ids are row numbers 0..N-1, so every fact is an array indexed by album id. Lists
-(genres and styles, artists, labels) are stored as compressed rows (CSR: `indptr`,
-`indices`), so scoring the whole catalogue for a profile is a few numpy operations.
+(genres and styles, artists, labels) are stored as compressed rows
+(`recommender.tags.ListColumn`, CSR: `indptr`, `indices`), so scoring the whole
+catalogue for a profile is a few numpy operations. Tags are the engine's own
+(`recommender.tags.tag_keys`), so the genre-style baseline and the engine's style term
+score the same thing.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Dict, Hashable, Iterable, List, Sequence
+from typing import Hashable, List
 
 import numpy as np
 
 from recommender.items import VARIOUS_ARTISTS_ID
 from recommender.store import IndexStore
+from recommender.tags import ListColumn, tag_keys_json
 
-
-@dataclass
-class ListColumn:
-    """One list per album as CSR arrays over a vocabulary of `size` values."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    size: int
-
-    @classmethod
-    def build(cls, rows: Sequence[Iterable[Hashable]]) -> "ListColumn":
-        vocabulary: Dict[Hashable, int] = {}
-        indptr = [0]
-        indices: List[int] = []
-        for values in rows:
-            for value in dict.fromkeys(values):  # a value counts once per album
-                indices.append(vocabulary.setdefault(value, len(vocabulary)))
-            indptr.append(len(indices))
-        return cls(np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
-                   len(vocabulary))
-
-    @property
-    def lengths(self) -> np.ndarray:
-        return np.diff(self.indptr)
-
-    @property
-    def empty(self) -> bool:
-        return self.indices.size == 0
-
-    def _rows_of_entries(self) -> np.ndarray:
-        return np.repeat(np.arange(self.indptr.size - 1), self.lengths)
-
-    def counts(self, album_ids: Sequence[int]) -> np.ndarray:
-        """How many of the given albums carry each value (vocabulary-sized)."""
-        out = np.zeros(self.size, dtype=np.float64)
-        for album in album_ids:
-            out[self.indices[self.indptr[album]:self.indptr[album + 1]]] += 1.0
-        return out
-
-    def sum_per_album(self, value_weights: np.ndarray) -> np.ndarray:
-        """For every album, the sum of the weights of its values."""
-        if self.empty:
-            return np.zeros(self.indptr.size - 1, dtype=np.float64)
-        return np.bincount(self._rows_of_entries(), weights=value_weights[self.indices],
-                           minlength=self.indptr.size - 1)
+__all__ = ["CatalogueFacts", "ListColumn", "load_facts"]
 
 
 @dataclass
@@ -98,12 +58,6 @@ def _label_keys(labels_json: str, label: str) -> List[str]:
     return [n.casefold() for n in names if n and not n.casefold().startswith("not on label")]
 
 
-def _tag_keys(genres_json: str, styles_json: str) -> List[str]:
-    genres = json.loads(genres_json) if genres_json else []
-    styles = json.loads(styles_json) if styles_json else []
-    return [f"g:{g.casefold()}" for g in genres] + [f"s:{s.casefold()}" for s in styles]
-
-
 def load_facts(store: IndexStore) -> CatalogueFacts:
     rows = store.db().execute(
         "SELECT album_id, artists, genres, styles, year, labels, label, release_count "
@@ -114,7 +68,7 @@ def load_facts(store: IndexStore) -> CatalogueFacts:
         size=len(rows),
         release_count=np.array([r[7] or 0 for r in rows], dtype=np.float64),
         year=np.array([r[4] if r[4] else np.nan for r in rows], dtype=np.float64),
-        tags=ListColumn.build([_tag_keys(r[2], r[3]) for r in rows]),
+        tags=ListColumn.build([tag_keys_json(r[2], r[3]) for r in rows]),
         artists=ListColumn.build([_artist_keys(r[1]) for r in rows]),
         labels=ListColumn.build([_label_keys(r[5], r[6]) for r in rows]),
     )

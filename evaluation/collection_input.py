@@ -3,24 +3,21 @@
 Every source becomes a `CollectionInput`: a name and a list of `OwnedRow`s (a release
 id and/or a master id, artist and title, and the date added when known).
 
-The CSV reader here is deliberately small. It reads discogs.com "Export collection"
-files (`...,Artist,Title,...,release_id,CollectionFolder,Date Added,...`) and the
-dev-set files in ../shared/data/eval (`release_id,master_id,artist,title,date_added`).
-`collection.csv_export.parse_export` is the full parser (encodings, zips, bad rows
-reported), but its records keep neither the date added (leave-latest-out needs it) nor
-a master_id column (the eval files have one). TODO(merge): once `Record` carries
-`date_added` and `master_id` from CSVs, read exports through `parse_export` instead.
+Export CSVs are read by the collection package's parser (`collection.csv_export.
+parse_export`: encodings, zips, bad rows reported), the one the server uses for
+uploads: discogs.com "Export collection" files (`...,release_id,CollectionFolder,Date
+Added,...`) and the dev-set files in ../shared/data/eval
+(`release_id,master_id,artist,title,date_added`). Its `Record`s keep the date added and
+an optional master_id column; a Discogs user's records (`--user`) keep the API's
+`date_added`, so leave-latest-out works for both.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
-
-from index_builder.catalog import display_name
+from typing import Any, List, Optional, Sequence
 
 
 class CollectionInputError(Exception):
@@ -43,24 +40,7 @@ class CollectionInput:
     rows: List[OwnedRow] = field(default_factory=list)
 
 
-# Header spellings seen in discogs.com exports and in the eval files, compared casefolded
-# with spaces and underscores removed.
-_RELEASE_HEADERS = ("releaseid",)
-_MASTER_HEADERS = ("masterid",)
-_DATE_HEADERS = ("dateadded", "added")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-
-
-def _key(header: str) -> str:
-    return header.strip().casefold().replace(" ", "").replace("_", "").lstrip("\ufeff")
-
-
-def _column(headers: Sequence[str], names: Sequence[str]) -> Optional[int]:
-    keys = [_key(h) for h in headers]
-    for name in names:
-        if name in keys:
-            return keys.index(name)
-    return None
 
 
 def _int_or_none(text: str) -> Optional[int]:
@@ -74,8 +54,10 @@ def _int_or_none(text: str) -> Optional[int]:
     return value if value > 0 else None  # 0 means "no master" in recent dumps
 
 
-def parse_date(text: str) -> Optional[dt.datetime]:
-    text = (text or "").strip()
+def parse_date(text: Optional[str]) -> Optional[dt.datetime]:
+    """A date added as Discogs writes it ("2020-11-18 19:17:05" in exports,
+    "2020-11-18T19:17:05-08:00" from the API: the local time, offset dropped)."""
+    text = (text or "").strip()[:19]
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)
@@ -84,37 +66,43 @@ def parse_date(text: str) -> Optional[dt.datetime]:
     return None
 
 
+def _collection_package(option: str) -> Any:
+    """The collection package's modules, or an actionable error when it is missing."""
+    try:
+        from collection import csv_export, errors
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("collection"):
+            raise
+        raise CollectionInputError(
+            f"{option} needs the collection package (the export parser and Discogs API "
+            "client), which is not installed in this checkout; pass the ids with "
+            "--release-ids / --master-ids") from exc
+    return csv_export, errors
+
+
+def _owned_row(record: Any) -> OwnedRow:
+    return OwnedRow(record.release_id or None, record.master_id, parse_date(record.date_added),
+                    record.artist, record.title)
+
+
 def read_export_csv(path: str) -> CollectionInput:
-    """Rows of a collection export CSV; a `master_id` column is used when present."""
+    """Rows of a collection export CSV (`collection.csv_export.parse_export`); a
+    `master_id` column is used when present. Rows the parser cannot use are skipped
+    (it reports them); a file that is not an export is a `CollectionInputError`."""
+    csv_export, errors = _collection_package("--export")
     if not os.path.exists(path):
         raise CollectionInputError(f"{path} does not exist; pass the CSV from discogs.com "
                                    "(Collection > Export) with --export")
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        headers = next(reader, None)
-        if not headers:
-            raise CollectionInputError(f"{path} is empty; expected a discogs.com collection export")
-        release_col = _column(headers, _RELEASE_HEADERS)
-        master_col = _column(headers, _MASTER_HEADERS)
-        if release_col is None and master_col is None:
-            raise CollectionInputError(
-                f"{path} has no release_id or master_id column (its header is "
-                f"{','.join(headers)[:120]!r}); export the collection from discogs.com "
-                "or pass the ids with --release-ids / --master-ids")
-        date_col = _column(headers, _DATE_HEADERS)
-        artist_col = _column(headers, ("artist",))
-        title_col = _column(headers, ("title",))
-        rows = []
-        for record in reader:
-            def cell(col: Optional[int]) -> str:
-                return record[col] if col is not None and col < len(record) else ""
-            row = OwnedRow(_int_or_none(cell(release_col)), _int_or_none(cell(master_col)),
-                           parse_date(cell(date_col)), display_name(cell(artist_col).strip()),
-                           cell(title_col).strip())
-            if row.release_id or row.master_id:
-                rows.append(row)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        parsed = csv_export.parse_export(data)
+    except errors.InvalidExport as exc:
+        raise CollectionInputError(f"{path}: {exc.message}; or pass the ids with "
+                                   "--release-ids / --master-ids") from exc
     name = os.path.splitext(os.path.basename(path))[0]
-    return CollectionInput(name=name, source=f"export {path}", rows=rows)
+    return CollectionInput(name=name, source=f"export {path}",
+                           rows=[_owned_row(r) for r in parsed.records])
 
 
 def parse_id_list(text: Optional[str], option: str) -> List[int]:
@@ -169,13 +157,6 @@ def from_discogs_user(username: str, api_url: Optional[str] = None) -> Collectio
         user = load_user_collection(username, client, settings.token, cache)
     except CollectionError as exc:
         raise CollectionInputError(f"--user {username}: {exc.message}") from exc
-    rows = []
-    for record in user.collection:
-        # Records carry no date added yet (TODO(merge): collection.records.Record.date_added);
-        # without it leave-latest-out is skipped for --user.
-        added = getattr(record, "date_added", None)
-        rows.append(OwnedRow(record.release_id, record.master_id,
-                             parse_date(str(added)[:19]) if added else None,
-                             record.artist, record.title))
+    rows = [_owned_row(record) for record in user.collection]
     return CollectionInput(name=f"user:{user.username}", source=f"Discogs user {user.username}",
                            rows=rows)

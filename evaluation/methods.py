@@ -1,5 +1,10 @@
 """The methods evaluated side by side: baselines, the recommender's strategies, the
-served path, and hybrid settings (the recommender's score plus weighted side signals).
+engine's default scoring, the served path, and hybrid settings (the recommender's score
+plus weighted side signals).
+
+The style signal of every row is the engine's own: `recommender` and the hybrid rows
+call `Recommender.score_catalogue(..., style_weight=...)`; the strategy rows are the
+engine with style_weight 0.
 
 A method either scores the whole catalogue (`score`: profile signals -> one score per
 album; the runner ranks it) or, like the served path, returns only its top list
@@ -13,7 +18,8 @@ from typing import Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from recommender import strategies
-from recommender.engine import DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, Recommender
+from recommender.engine import (DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, DEFAULT_STYLE_WEIGHT,
+                                Recommender)
 
 from . import baselines
 from .catalogue import CatalogueFacts
@@ -52,7 +58,9 @@ NO_STRATEGY = "none"
 class HybridWeights:
     """score = strategy score + style * genre/style overlap (0..1) + artist * [shares an
     artist] + label * [shares a label] + year * year proximity (0..1) + popularity *
-    popularity prior (0..1). strategy "none" leaves the recommender's score out."""
+    popularity prior (0..1). The first two terms are the engine's
+    `score_catalogue(strategy=..., style_weight=style)`; strategy "none" leaves the
+    recommender's score out (the style term is then the genre-style baseline)."""
 
     style: float = 0.0
     artist: float = 0.0
@@ -92,11 +100,12 @@ class HybridWeights:
         return f"{self.strategy}+" + ",".join(parts) if parts else self.strategy
 
     def scores(self, signals: ProfileSignals) -> np.ndarray:
+        side = self.nonzero()
         if self.strategy == NO_STRATEGY:
             total = np.zeros(signals.facts.size, dtype=np.float64)
         else:
-            total = signals.strategy(self.strategy).copy()
-        for signal, weight in self.nonzero().items():
+            total = signals.engine_scores(self.strategy, side.pop("style", 0.0)).copy()
+        for signal, weight in side.items():
             total += weight * _hybrid_signal(signals, signal)
         return total
 
@@ -160,6 +169,9 @@ def _baselines(facts: CatalogueFacts) -> List[Method]:
     ]
 
 
+DEFAULT_ROW = "recommender"
+
+
 def _strategy_methods() -> List[Method]:
     descriptions = {
         "mean": "cosine to the mean of the profile's vectors (one query)",
@@ -167,11 +179,16 @@ def _strategy_methods() -> List[Method]:
         "rrf": "reciprocal-rank fusion of each profile album's neighbour list (per-item)",
         "kmeans": "best cosine to a k-means taste centroid of the profile",
     }
-    methods = []
+    methods = [Method(DEFAULT_ROW, RECOMMENDER,
+                      f"the engine's defaults: {strategies.DEFAULT_STRATEGY} + genre/style "
+                      f"overlap x {DEFAULT_STYLE_WEIGHT:g} (Recommender.score_catalogue)",
+                      score=lambda s: s.engine_scores(strategies.DEFAULT_STRATEGY,
+                                                      DEFAULT_STYLE_WEIGHT),
+                      default=True,
+                      params={"style": DEFAULT_STYLE_WEIGHT})]
     for name in strategies.STRATEGIES:
-        methods.append(Method(name, RECOMMENDER, descriptions.get(name, name),
-                              score=lambda s, n=name: s.strategy(n),
-                              default=name == strategies.DEFAULT_STRATEGY))
+        methods.append(Method(name, RECOMMENDER, descriptions.get(name, name) + ", style weight 0",
+                              score=lambda s, n=name: s.strategy(n)))
     return methods
 
 
@@ -181,9 +198,9 @@ def _served(engine: Recommender, diversity: float, max_per_artist: int) -> Metho
                                   max_per_artist=max_per_artist)
         return np.array([item["album_id"] for item in result.items], dtype=np.int64)
 
-    return Method("served", SERVED, "recommend() as the API answers: default strategy, then "
-                  f"MMR diversity {diversity:g} and at most {max_per_artist or 'any'} albums "
-                  "per artist; top list only", top=top,
+    return Method("served", SERVED, "recommend() as the API answers: default strategy and "
+                  f"style weight, then MMR diversity {diversity:g} and at most "
+                  f"{max_per_artist or 'any'} albums per artist; top list only", top=top,
                   params={"diversity": diversity, "max_per_artist": max_per_artist})
 
 

@@ -1,13 +1,13 @@
 """Everything a method may score a test case's profile with, computed once per profile.
 
-Several methods share the same inputs (every hybrid setting of the grid reuses the
-"max" scores and the style overlap), so the scores are computed lazily and cached for
-the profile of one test case.
+Several methods share the same inputs (the hybrid settings of the grid reuse the
+engine's scores for a few style weights, and the side signals), so the scores are
+computed lazily and cached for the profile of one test case.
 """
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
@@ -24,17 +24,24 @@ class ProfileSignals:
         self.engine = engine
         self.facts = facts
         self.profile = list(profile)
-        self._strategy: Dict[str, np.ndarray] = {}
+        self._engine: Dict[Tuple[str, float], np.ndarray] = {}
+
+    def engine_scores(self, strategy: str, style_weight: float) -> np.ndarray:
+        """The engine's exact score of every album (`Recommender.score_catalogue`): the
+        strategy's score plus style_weight x its genre/style overlap."""
+        key = (strategy, float(style_weight))
+        if key not in self._engine:
+            self._engine[key] = np.asarray(self.engine.score_catalogue(
+                self.profile, strategy=strategy, style_weight=style_weight), dtype=np.float64)
+        return self._engine[key]
 
     def strategy(self, name: str) -> np.ndarray:
-        """The recommender's exact score of every album with one aggregation strategy."""
-        if name not in self._strategy:
-            self._strategy[name] = np.asarray(
-                self.engine.score_catalogue(self.profile, strategy=name), dtype=np.float64)
-        return self._strategy[name]
+        """One aggregation strategy alone (the engine with style_weight 0)."""
+        return self.engine_scores(name, 0.0)
 
     @cached_property
     def style_overlap(self) -> np.ndarray:
+        """The genre-style baseline: the engine's style term alone (`recommender.tags`)."""
         return baselines.genre_style_scores(self.facts, self.profile)
 
     @cached_property

@@ -19,7 +19,6 @@ import itertools
 import marshal
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-import sqlite_utils
 from tqdm import tqdm
 
 from . import catalog
@@ -232,7 +231,7 @@ def _map(pool, function, jobs: Iterator, ahead: int) -> Iterator:
         yield pending.popleft().result()
 
 
-def build_albums(db: sqlite_utils.Database, require_release: bool = False,
+def build_albums(db: "catalog.Database", require_release: bool = False,
                  template: str = DEFAULT_TEMPLATE, progress: bool = True,
                  staging: Optional[str] = None, pool=None) -> int:
     """Fill the albums table; returns the number of albums.
@@ -240,7 +239,8 @@ def build_albums(db: sqlite_utils.Database, require_release: bool = False,
     `require_release` drops masters none of whose releases were kept (when a format or
     country filter is active, a master alone cannot show that it matches).
     `staging` names an attached database holding ingest's `parts` and `singles` tables
-    (built with the same template); `pool` is a concurrent.futures executor (processes) to render in.
+    (built with the same template); `pool` is a concurrent.futures executor of processes
+    to render in. `db` is a catalog.Database or a sqlite_utils.Database.
     """
     conn = db.conn
     columns = list(catalog.ALBUM_COLUMNS)

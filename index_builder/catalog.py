@@ -6,11 +6,10 @@ hold display strings for full-text search and quick rendering.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from typing import Any, Dict, List, Optional, Sequence, Tuple
-
-import sqlite_utils
 
 SCHEMA_VERSION = 1
 
@@ -113,15 +112,43 @@ def _slim_artists(artists: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
             for a in artists]
 
 
-def create_schema(path: str) -> sqlite_utils.Database:
+class Database:
+    """A catalogue connection: `.conn` and `.execute()`, the part of sqlite_utils.Database
+    the builder uses (functions here accept either). Plain sqlite3, because importing
+    sqlite_utils imports pandas: a quarter of a second at the start of every build."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.conn = sqlite3.connect(path)
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters or ())
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _create_table(db: Database, name: str, columns: Dict[str, type], pk: str) -> None:
+    # the same DDL sqlite_utils writes for create(columns, pk=pk, not_null={pk})
+    lines = [f'   "{column}" {"INTEGER" if kind is int else "TEXT"}'
+             + (" PRIMARY KEY NOT NULL" if column == pk else "")
+             for column, kind in columns.items()]
+    db.execute(f'CREATE TABLE "{name}" (\n' + ",\n".join(lines) + "\n)")
+
+
+def create_schema(path: str) -> Database:
     """A fresh catalogue at `path` with empty tables (no indexes yet: bulk loads first)."""
-    db = sqlite_utils.Database(path, recreate=True)
+    for name in (path, f"{path}-journal", f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name):
+            os.remove(name)
+    db = Database(path)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
-    db["releases"].create(RELEASE_COLUMNS, pk="release_id", not_null={"release_id"})
-    db["masters"].create(MASTER_COLUMNS, pk="master_id", not_null={"master_id"})
-    db["albums"].create(ALBUM_COLUMNS, pk="album_id", not_null={"album_id"})
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    _create_table(db, "releases", RELEASE_COLUMNS, "release_id")
+    _create_table(db, "masters", MASTER_COLUMNS, "master_id")
+    _create_table(db, "albums", ALBUM_COLUMNS, "album_id")
+    db.execute('CREATE TABLE "meta" (\n   "key" TEXT PRIMARY KEY,\n   "value" TEXT\n)')
+    db.conn.commit()
     return db
 
 
@@ -133,18 +160,29 @@ def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
         f"INSERT OR REPLACE INTO {table} ({','.join(columns)}) VALUES ({placeholders})", rows)
 
 
-def finish(db: sqlite_utils.Database) -> None:
+FTS_COLUMNS = ("title", "artist_names", "label")
+
+
+def finish(db) -> None:
     """Indexes and full-text search, added once after the bulk load."""
-    db["releases"].create_index(["master_id"], if_not_exists=True)
-    db["albums"].create_index(["master_id"], if_not_exists=True)
-    db["albums"].create_index(["release_id"], if_not_exists=True)
-    db["albums"].enable_fts(["title", "artist_names", "label"], create_triggers=False,
-                            tokenize="unicode61 remove_diacritics 2", replace=True)
+    for table, column in (("releases", "master_id"), ("albums", "master_id"),
+                          ("albums", "release_id")):
+        db.execute(f'CREATE INDEX IF NOT EXISTS "idx_{table}_{column}"\n    ON "{table}" ("{column}")')
+    # an external-content FTS5 table over albums, as sqlite_utils' enable_fts makes it
+    columns = ", ".join(f'"{c}"' for c in FTS_COLUMNS)
+    db.execute('DROP TABLE IF EXISTS "albums_fts"')
+    db.execute(f'CREATE VIRTUAL TABLE "albums_fts" USING FTS5 (\n    {columns},\n'
+               "    tokenize='unicode61 remove_diacritics 2',\n    content=\"albums\"\n)")
+    db.execute(f'INSERT INTO "albums_fts" (rowid, {columns}) SELECT rowid, {columns} FROM "albums"')
+    db.conn.commit()
     db.execute("ANALYZE")
+    db.conn.commit()
 
 
-def set_meta(db: sqlite_utils.Database, values: Dict[str, Any]) -> None:
-    db["meta"].upsert_all([{"key": k, "value": dumps(v)} for k, v in values.items()], pk="key")
+def set_meta(db, values: Dict[str, Any]) -> None:
+    db.conn.executemany('INSERT OR REPLACE INTO "meta" ("key", "value") VALUES (?, ?)',
+                        [(k, dumps(v)) for k, v in values.items()])
+    db.conn.commit()
 
 
 def get_meta(conn: sqlite3.Connection) -> Dict[str, Any]:

@@ -4,6 +4,7 @@
     reload.py      PublishedIndex: follows DIR/manifest.json and swaps in new builds
     engine.py      Recommender: recommend(), neighbours(), score_catalogue(), rank_catalogue()
     strategies.py  how owned vectors become candidate scores (max, rrf, mean, kmeans)
+    tags.py        the genre/style overlap term (style_weight) and its CSR tag columns
     diversity.py   MMR selection and the cap per artist
     explain.py     "because you own ..." and the artists to discover
     filters.py     genre / style / format / year / country filters

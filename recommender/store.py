@@ -23,6 +23,7 @@ from index_builder.layout import MANIFEST, manifest_file
 from index_builder.vector_index import load_index
 
 from .items import ALBUM_FIELDS, VARIOUS_ARTISTS_ID, album_from_row
+from .tags import ListColumn, tag_keys_json
 
 # SQLite's default limit on bound parameters is 32,766; stay well below it.
 _CHUNK = 5000
@@ -67,6 +68,8 @@ class IndexStore:
         self.catalog_path = manifest_file(self.index_dir, manifest, "catalog")
         self.album_count, self.dimension = (int(x) for x in self.vectors.shape)
         self._local = threading.local()
+        self._tag_column: Optional[ListColumn] = None
+        self._tag_lock = threading.Lock()
         self._check_catalog()
 
     @classmethod
@@ -117,6 +120,30 @@ class IndexStore:
                 album = album_from_row(row)
                 found[album["album_id"]] = album
         return found
+
+    def album_tags(self, album_ids: Iterable[int]) -> Dict[int, List[str]]:
+        """Genre and style tags (`recommender.tags.tag_keys`) by album id; unknown ids are absent."""
+        ids = sorted({int(a) for a in album_ids})
+        found: Dict[int, List[str]] = {}
+        for chunk in _chunks(ids):
+            rows = self.db().execute(
+                "SELECT album_id, genres, styles FROM albums WHERE album_id IN "
+                f"({','.join('?' * len(chunk))})", chunk)
+            for album_id, genres, styles in rows:
+                found[album_id] = tag_keys_json(genres, styles)
+        return found
+
+    def tag_column(self) -> ListColumn:
+        """Every album's tags, row = album id: read once per store, on first use (the
+        exact catalogue scoring of `Recommender.score_catalogue` needs it)."""
+        with self._tag_lock:
+            if self._tag_column is None:
+                rows = self.db().execute(
+                    "SELECT album_id, genres, styles FROM albums ORDER BY album_id").fetchall()
+                if [r[0] for r in rows] != list(range(len(rows))):
+                    raise ValueError(f"{self.index_dir}: album ids are not 0..N-1; rebuild the index")
+                self._tag_column = ListColumn.build(tag_keys_json(r[1], r[2]) for r in rows)
+            return self._tag_column
 
     def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
         """The artists (see `items.artist_keys`) of these albums.

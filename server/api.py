@@ -55,7 +55,8 @@ def recommendations():
     result = Recommender(store).recommend(
         refs.keys(), k=wanted.k, strategy=wanted.strategy, weights=weights,
         exclude=excluded, filters=CandidateFilters.from_dict(wanted.filters),
-        diversity=wanted.diversity, max_per_artist=wanted.max_per_artist, owned_refs=refs)
+        diversity=wanted.diversity, max_per_artist=wanted.max_per_artist, owned_refs=refs,
+        style_weight=wanted.style_weight)
     return jsonify({"recommendations": result.items, "artists": result.artists,
                     "unknown_ids": unknown, "index": store.summary()})
 

@@ -11,7 +11,8 @@ from typing import Any, Dict, Sequence
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from recommender.engine import DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, STRATEGY_CHOICES
+from recommender.engine import (DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, DEFAULT_STYLE_WEIGHT,
+                                MAX_STYLE_WEIGHT, STRATEGY_CHOICES)
 
 from .validation import FILTER_FIELDS
 
@@ -122,6 +123,13 @@ SCHEMAS: Dict[str, Any] = {
             "max_per_artist": {"type": "integer", "minimum": 0, "maximum": 100,
                                "default": DEFAULT_MAX_PER_ARTIST,
                                "description": "At most this many albums per artist (0: no cap)."},
+            "style_weight": {"type": "number", "minimum": 0, "maximum": MAX_STYLE_WEIGHT,
+                             "default": DEFAULT_STYLE_WEIGHT,
+                             "description": "Weight of the genre/style overlap added to each "
+                             "album's score: the cosine (0..1) between the album's genres and "
+                             "styles and the collection's rating-weighted genre/style counts. "
+                             "0: the strategy's similarity alone; higher favours albums tagged "
+                             "like the collection."},
         },
         "example": {"release_ids": [1842334, 3481603], "master_ids": [13814], "k": 20,
                     "weights": {"1842334": 5}, "filters": {"genres": ["Rock"]}, "diversity": 0.2},

@@ -6,12 +6,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from recommender.engine import DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, STRATEGY_CHOICES
+from recommender.engine import (DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, DEFAULT_STYLE_WEIGHT,
+                                MAX_STYLE_WEIGHT, STRATEGY_CHOICES)
 
 from .errors import ApiError, invalid_field
 
 RECOMMENDATION_FIELDS = ("release_ids", "master_ids", "k", "exclude_ids", "weights", "filters",
-                         "diversity", "strategy", "max_per_artist")
+                         "diversity", "strategy", "max_per_artist", "style_weight")
 FILTER_FIELDS = ("genres", "styles", "formats", "year_from", "year_to", "country")
 
 
@@ -26,6 +27,7 @@ class RecommendationRequest:
     diversity: float = DEFAULT_DIVERSITY
     strategy: str = "auto"
     max_per_artist: int = DEFAULT_MAX_PER_ARTIST
+    style_weight: float = DEFAULT_STYLE_WEIGHT
 
 
 def _is_int(value: Any) -> bool:
@@ -160,4 +162,10 @@ def recommendation_request(body: Mapping[str, Any], max_ids: int, max_k: int) ->
         request.strategy = body["strategy"]
     if body.get("max_per_artist") is not None:
         request.max_per_artist = int_in_range("max_per_artist", body["max_per_artist"], 0, max_k)
+    if body.get("style_weight") is not None:
+        weight = body["style_weight"]
+        if not _is_number(weight) or not 0 <= weight <= MAX_STYLE_WEIGHT:
+            raise invalid_field("style_weight", f"must be a number from 0 to "
+                                f"{MAX_STYLE_WEIGHT:g}, not {weight!r}")
+        request.style_weight = float(weight)
     return request

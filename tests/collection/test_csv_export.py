@@ -144,3 +144,25 @@ def test_kind_can_be_forced():
     assert parse_export(data, kind="wantlist").records[0].source == "wantlist"
     with pytest.raises(InvalidExport):
         parse_export(data, kind="inventory")
+
+
+def test_date_added_is_kept_as_written():
+    parsed = parse_export(real("gustw_collection_export.csv"))
+    first = parsed.records[0]
+    assert first.date_added == "2020-11-18 19:17:05" and first.master_id is None
+    assert all(r.date_added for r in parsed.records)
+    wants = parse_export(real("mouse-reeve_wantlist_export.csv")).records
+    assert wants[0].date_added == "2014-12-06 21:34:01"  # the unlabelled last field
+    blank = parse_export((HEADER + "X,A,T,L,LP,,2000,12,Uncategorized,,,,\n").encode()).records
+    assert blank[0].date_added is None
+
+
+def test_an_optional_master_id_column_is_read():
+    parsed = parse_export(shared("eval/gustw_in_popular_masters.csv").read_bytes())
+    assert parsed.problems == [] and len(parsed.records) == 26
+    first = parsed.records[0]
+    assert (first.release_id, first.master_id, first.artist, first.title) == (
+        1842334, 16921, "Steely Dan", "Aja")
+    assert first.date_added == "2020-11-18 21:18:29"
+    zero = parse_export(b"release_id,master_id\n5,0\n").records[0]
+    assert zero.master_id is None  # 0: no master

@@ -38,6 +38,17 @@ def test_collection_items_keep_what_matching_and_embedding_need(fake_discogs, sl
     assert no_master.master_id is None  # master_id 0 in the answer
 
 
+def test_collection_items_keep_their_date_added(fake_discogs, sleeps):
+    from collection.records import Record
+
+    records = client_for(fake_discogs, sleeps).records("example", COLLECTION)
+    assert records[0].date_added == "2015-04-14T03:23:29-07:00"
+    # The collection cache stores to_dict(): the date survives the round trip.
+    assert Record.from_dict(records[0].to_dict()).date_added == records[0].date_added
+    wants = client_for(fake_discogs, sleeps).records("example", WANTLIST)
+    assert all(w.date_added is None for w in wants)  # these wants carry none
+
+
 def test_wantlist_items_with_their_ratings(fake_discogs, sleeps):
     wants = client_for(fake_discogs, sleeps).records("example", WANTLIST)
     assert [(w.release_id, w.rating, w.source) for w in wants] == [

@@ -48,10 +48,31 @@ def test_real_exports_read_every_row():
 def test_a_csv_without_ids_is_an_actionable_error(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("artist,title\nA,B\n")
-    with pytest.raises(CollectionInputError, match="no release_id or master_id column"):
+    with pytest.raises(CollectionInputError, match="no release_id column"):
         read_export_csv(str(path))
     with pytest.raises(CollectionInputError, match="does not exist"):
         read_export_csv(str(tmp_path / "missing.csv"))
+
+
+def test_exports_are_read_by_the_collection_parser(tmp_path):
+    """One parser: a zipped or Windows-1252 export reads as discogs.com's own file."""
+    import zipfile
+
+    body = (EXPORT_HEADER + 'X,Bj\xf6rk,Post,One,LP,4,1995,2030121,Uncategorized,'
+            '2021-01-02 03:04:05,,,\n').encode("cp1252")
+    path = tmp_path / "mine.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mine.csv", body)
+    [row] = read_export_csv(str(path)).rows
+    assert row.release_id == 2030121 and row.artist == "Bj\xf6rk"
+    assert row.date_added == dt.datetime(2021, 1, 2, 3, 4, 5)
+
+
+def test_api_dates_keep_the_local_time():
+    from evaluation.collection_input import parse_date
+
+    assert parse_date("2015-04-14T03:23:29-07:00") == dt.datetime(2015, 4, 14, 3, 23, 29)
+    assert parse_date("") is None and parse_date(None) is None
 
 
 def test_id_lists():

@@ -16,7 +16,7 @@ from recommender.store import IndexStore
 from tests.conftest import shared
 
 METHOD_ROWS = ("random", "popularity", "genre-style", "same-artist", "same-label",
-               "max (default)", "rrf", "mean", "kmeans", "served")
+               "recommender (default)", "max", "rrf", "mean", "kmeans", "served")
 METRICS = ("hr@10", "hr@50", "recall@10", "recall@50", "ndcg@10", "ndcg@50", "mrr",
            "coverage@10", "coverage@50", "diversity@10", "diversity@50", "novelty@10",
            "novelty@50")
@@ -66,7 +66,8 @@ def test_json_shape(report: dict):
     assert latest["name"] == "latest" and latest["test_cases"] == 2
     methods = {m["name"]: m for m in kfold["methods"]}
     assert set(methods) >= {"random", "popularity", "genre-style", "same-artist", "same-label",
-                            "max", "rrf", "mean", "kmeans", "served", "hybrid:max+style=0.5"}
+                            "recommender", "max", "rrf", "mean", "kmeans", "served",
+                            "hybrid:max+style=0.5"}
     for method in methods.values():
         assert method["available"] is True
         assert set(method["metrics"]) == set(METRICS)
@@ -76,18 +77,29 @@ def test_json_shape(report: dict):
         assert method["hits"]["held_out"] == 31
         assert set(method["by_collection"]) == {"gustw_in_popular_masters",
                                                 "mouse-reeve_in_popular_masters"}
-    assert [m["name"] for m in kfold["methods"] if m["default"]] == ["max"]
+    assert [m["name"] for m in kfold["methods"] if m["default"]] == ["recommender"]
+    assert methods["recommender"]["params"] == {"style": 0.5}
     assert methods["served"]["params"] == {"diversity": 0.2, "max_per_artist": 2}
     goal = kfold["goal"]
-    assert goal["default_method"] == "max" and goal["metric"] == "hr@50"
+    assert goal["default_method"] == "recommender" and goal["metric"] == "hr@50"
     assert goal["best_baseline"] in ("random", "popularity", "genre-style", "same-artist", "same-label")
     assert isinstance(goal["met"], bool)
+
+
+def test_the_default_row_is_the_engine_with_its_defaults(report: dict):
+    """`recommender` = max + style 0.5 = the hybrid row of the same weights, both through
+    the engine's style_weight: the same ranks for every held-out album."""
+    kfold = report["protocols"][0]
+    methods = {m["name"]: m for m in kfold["methods"]}
+    assert methods["hybrid:max+style=0.5"]["metrics"] == methods["recommender"]["metrics"]
+    assert methods["hybrid:max+style=0.5"]["vs_default"]["better"] == 0
+    assert methods["hybrid:max+style=0.5"]["vs_default"]["worse"] == 0
 
 
 def test_default_recommender_beats_random(report: dict):
     for protocol in report["protocols"][:1]:
         methods = {m["name"]: m for m in protocol["methods"]}
-        ours, chance = methods["max"], methods["random"]
+        ours, chance = methods["recommender"], methods["random"]
         assert ours["metrics"]["hr@50"] > chance["metrics"]["hr@50"]
         assert ours["metrics"]["mrr"] > chance["metrics"]["mrr"]
         assert ours["hits"]["@50"] >= 8 > chance["hits"]["@50"]
@@ -196,6 +208,9 @@ def test_user_collection_through_the_collection_package(sample_index: Path, monk
     [collection] = answer["collections"]
     assert collection["name"] == "user:evaluser" and collection["albums"] == 26
     assert answer["protocols"][0]["name"] == "kfold"
+    # The API's date_added reaches the Record, so leave-latest-out runs for --user too.
+    assert collection["dated_albums"] == 26
+    assert [p["name"] for p in answer["protocols"]] == ["kfold", "latest"]
 
 
 def test_user_errors_come_back_as_one_line(sample_index: Path, monkeypatch):

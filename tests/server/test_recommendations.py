@@ -131,3 +131,22 @@ def test_large_collection_answers(client, facts):
     data = recommend(client, master_ids=facts["popular_masters"][:2000], k=20)
     assert len(data["recommendations"]) == 20
     assert not {i["master_id"] for i in data["recommendations"]} & set(facts["popular_masters"][:2000])
+
+
+def test_style_weight_is_optional_and_changes_the_ranking(client, facts):
+    owned = facts["electronic_releases"][:20]
+    base = dict(release_ids=owned, k=20, diversity=0, max_per_artist=0)
+    default = recommend(client, **base)["recommendations"]
+    assert recommend(client, **base, style_weight=0.5)["recommendations"] == default
+    plain = recommend(client, **base, style_weight=0)["recommendations"]
+    strong = recommend(client, **base, style_weight=2)["recommendations"]
+    assert [i["album_id"] for i in plain] != [i["album_id"] for i in strong]
+    assert all(isinstance(i["score"], float) for i in strong)
+    # The style term only adds (cosine overlap >= 0): scores never go down.
+    assert strong[0]["score"] >= plain[0]["score"]
+
+
+def test_style_weight_appears_in_the_openapi_request_schema(client):
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["RecommendationRequest"]
+    field = schema["properties"]["style_weight"]
+    assert (field["minimum"], field["maximum"], field["default"]) == (0, 2.0, 0.5)
