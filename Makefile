@@ -20,7 +20,9 @@ BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The compiled parser (index_builder/_fastxml) is built by the editable install, so a
+# change to its sources reinstalls.
+$(VENV)/.installed: pyproject.toml constraints.txt setup.py $(wildcard index_builder/_fastxml/*)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch first and pinned: the local CPU wheel, not GBs of CUDA packages

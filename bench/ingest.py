@@ -63,16 +63,17 @@ def ingest(path: str, out: str, workers: int = 0, command: List[str] = None,
 
 def breakdown(path: str, limit: int) -> List[Dict[str, Any]]:
     """CPU time per release of each step of ingest, run one after the other in this
-    process on the first `limit` releases of `path` (where the time goes)."""
-    import gzip
-    import pickle
+    process on the first `limit` releases of `path` (where the time goes), and of the
+    Python path the compiled one stands in for."""
     import tempfile
 
-    from index_builder import albums, catalog, parse
+    from index_builder import albums, catalog, chunkdb, fast, ingest, parse
     from index_builder.filters import Filters
-    from index_builder.ingest import STAGE, _rows_from_chunk
     from index_builder.sources import open_dump
+    from index_builder.text import DEFAULT_TEMPLATE
 
+    if not fast.AVAILABLE:
+        raise SystemExit(fast.MISSING)
     clock = time.process_time
     steps: Dict[str, float] = {}
 
@@ -82,75 +83,81 @@ def breakdown(path: str, limit: int) -> List[Dict[str, Any]]:
         steps[name] = steps.get(name, 0.0) + clock() - started
         return value
 
-    def read_all() -> int:
+    def decompress_only() -> None:
+        source = open_dump(path)  # ISA-L, as ingest reads
         total = 0
-        with gzip.open(path, "rb") as handle:
-            while True:
-                block = handle.read(1 << 20)
-                if not block:
-                    return total
-                total += len(block)
-                if total > limit * 4600:  # the sample averages 4.5 KB of XML per release
-                    return total
+        while total < limit * 4600:  # the sample averages 4.5 KB of XML per release
+            block = source.stream.read(1 << 20)
+            if not block:
+                break
+            total += len(block)
+        source.close()
 
-    timed_step("decompress (zlib, in process)", read_all)
+    timed_step("decompress (ISA-L, in process)", decompress_only)
     source = open_dump(path)
     pieces = []
     count = 0
     started = clock()
     for _, chunk in parse.iter_chunks(source, "release"):
-        pieces.append(chunk)
+        pieces.append(b"<r>" + chunk + b"</r>")
         count += chunk.count(b"</release>")
         if count >= limit:
             break
-    steps["decompress + cut into pieces"] = clock() - started
+    steps["cut into pieces"] = max(0.0, clock() - started
+                                   - steps["decompress (ISA-L, in process)"])
     source.close()
-    steps["cut into pieces"] = max(0.0, steps.pop("decompress + cut into pieces")
-                                   - steps["decompress (zlib, in process)"])
-    results = []
-    for chunk in pieces:
-        root = timed_step("lxml parse", parse._parse_xml, chunk)
-        records = timed_step("elements -> dicts", lambda tree: [
-            parse.release_from_element(e) for e in tree if e.tag == "release"], root)
-        holder = [root]
-        del root
-        timed_step("lxml free", holder.clear)  # drops the last reference to the tree
-        rows = timed_step("catalog rows (JSON)", lambda: [catalog.release_row(r) for r in records])
-        parts = timed_step("album parts", lambda: [albums.release_part(r, row[3])
-                                                   for r, row in zip(records, rows)])
-        singles = timed_step("album rows of singles", lambda: [
-            albums.single_album_row(p) for p in parts if p["master_id"] is None])
-        packed = timed_step("pack parts", lambda: [
-            (p["release_id"], p["master_id"], int(p["is_main_release"]), albums.pack_part(p))
-            for p in parts if p["master_id"] is not None])
-        result = (len(records), rows, singles, packed)
-        blob = timed_step("pickle result (worker)", pickle.dumps, result, 5)
-        results.append(timed_step("unpickle result (main)", pickle.loads, blob))
-    n = sum(r[0] for r in results)
-    # check: the steps above are what the worker function does
-    assert _rows_from_chunk(pieces[0], "release", Filters())[1] == results[0][1]
+    template = DEFAULT_TEMPLATE
+    packed = []
+    for document in pieces:
+        rows_and_parts = timed_step("worker: parse, catalogue rows, parts (compiled)",
+                                    fast.release_rows, document, template)
+        staged = timed_step("worker: album rows, packed parts", ingest._staged,
+                            rows_and_parts, len(rows_and_parts), template, True)
+        read, rows, singles, members, parts = staged
+        packed.append(timed_step("worker: rows into a piece database", chunkdb.pack, read,
+                                 {"releases": rows, "single_albums": singles,
+                                  "member_albums": members, "parts": parts}))
+    # the same pieces through the Python reference path, for comparison only
+    reference: Dict[str, float] = {}
+    for document in pieces[: max(1, len(pieces) // 4)]:
+        started = clock()
+        records = parse.parse_document_lxml(document, "release")
+        reference["lxml"] = reference.get("lxml", 0.0) + clock() - started
+        started = clock()
+        for record in records:
+            row = catalog.release_row(record)
+            part = albums.release_part(record, row[3], template)
+            albums.single_album_row(part, template)
+        reference["python"] = reference.get("python", 0.0) + clock() - started
+    n = count
     with tempfile.TemporaryDirectory(dir=str(BENCH_DIR)) as tmp:
         db = catalog.create_schema(os.path.join(tmp, "catalog.sqlite"))
-        db.execute(f"ATTACH DATABASE ? AS {STAGE}", [os.path.join(tmp, "stage.sqlite")])
+        db.execute(f"ATTACH DATABASE ? AS {ingest.STAGE}", [os.path.join(tmp, "stage.sqlite")])
         for statement in albums.STAGE_SCHEMA:
-            db.execute(statement.format(s=STAGE))
-        single_columns = ["release_id"] + [c for c in albums.STAGE_SINGLES_COLUMNS if c != "release_id"]
+            db.execute(statement.format(s=ingest.STAGE))
+        writer = chunkdb.Writer(db.conn, {
+            "releases": "main.releases", "single_albums": f"{ingest.STAGE}.single_albums",
+            "member_albums": f"{ingest.STAGE}.member_albums", "parts": f"{ingest.STAGE}.parts"})
 
-        def insert_all():
-            for _, rows, singles, packed in results:
-                catalog.insert_rows(db.conn, "releases", list(catalog.RELEASE_COLUMNS), rows)
-                catalog.insert_rows(db.conn, f"{STAGE}.singles", single_columns, singles)
-                catalog.insert_rows(db.conn, f"{STAGE}.parts",
-                                    ["release_id", "master_id", "is_main", "part"], packed)
+        def write_all():
+            for piece in packed:
+                writer.load(piece)
+                writer.copy()
             db.conn.commit()
 
-        timed_step("SQLite inserts", insert_all)
-        timed_step("album pass (group, render, insert)", albums.build_albums, db, False,
-                   "full-v1", False, STAGE, None)
+        timed_step("writer: attach pieces, copy rows (SQL)", write_all)
+        timed_step("album pass (lone masters in SQL, groups rendered)", albums.build_albums,
+                   db, ingest.STAGE, False, template, False)
         timed_step("indexes + full-text search", catalog.finish, db)
         db.conn.close()
-    return [{"step": name, "us_per_release": seconds / n * 1e6, "releases": n}
-            for name, seconds in steps.items()]
+    result = [{"step": name, "us_per_release": seconds / n * 1e6, "releases": n}
+              for name, seconds in steps.items()]
+    share = max(1, len(pieces) // 4) / len(pieces)
+    result.append({"step": "(Python path instead: lxml parse + convert)", "reference": True,
+                   "us_per_release": reference["lxml"] / (n * share) * 1e6, "releases": n})
+    result.append({"step": "(Python path instead: rows, parts, album rows)", "reference": True,
+                   "us_per_release": reference["python"] / (n * share) * 1e6, "releases": n})
+    return result
 
 
 def main(argv: List[str] = None) -> int:
@@ -177,11 +184,12 @@ def main(argv: List[str] = None) -> int:
         gz = decompress(path)
         steps = breakdown(path, args.breakdown)
         gzip_us = gz["cpu_seconds"] / min(sizes) * 1e6
-        total = sum(s["us_per_release"] for s in steps)
+        total = sum(s["us_per_release"] for s in steps if not s.get("reference"))
         print(f"\nCPU time per release of each ingest step, one process, first "
               f"{steps[0]['releases']:,} releases; {machine_line()}\n")
         print(table(["step", "CPU us / release", "share"],
-                    [(s["step"], f"{s['us_per_release']:.1f}", f"{s['us_per_release'] / total:.0%}")
+                    [(s["step"], f"{s['us_per_release']:.1f}",
+                      "" if s.get("reference") else f"{s['us_per_release'] / total:.0%}")
                      for s in steps] + [("total", f"{total:.1f}", "100%"),
                                         ("(gzip -dc, for scale)", f"{gzip_us:.1f}", "")]))
         print(f"\nOn 2 cores, perfectly shared, ingest would take at least {total / 2:.0f} us per "

@@ -6,38 +6,56 @@ Albums are numbered 0..N-1 in a deterministic order; that number is the vector r
 and the FAISS id: first the masters and master groups by master id, then the releases
 without a master by release id.
 
-For speed, ingest hands over most of the work already done (see `release_part` and
-`single_album_row`, which run in its parser processes): albums of releases without a
-master arrive as finished rows, and each release of a master as a compact "part"
-holding just what its album needs. Without those staging tables, `build_albums`
-derives the same from the releases table.
+Ingest does most of the work in its parser processes, per release: a compact "part"
+holding just what its album reads (`release_part`, its Tracks/Credits/Notes lines
+already rendered) and the finished album row of the release alone (`album_row`).
+They wait in staging tables (STAGE_SCHEMA):
+
+- `single_albums`: the album of every release without a master.
+- `member_albums`: when no masters dump describes the masters, the album of every
+  release with one too: a master seen through one release is that release's album,
+  under the master's id.
+- `parts`: the part of every release with a master, for the albums made of several
+  records (a master and its releases, or several releases), which `build_albums`
+  renders; the others it copies in SQL.
 """
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import marshal
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
-from . import catalog
-from .text import DEFAULT_TEMPLATE, render, text_hash
+from . import catalog, fast
+from .text import DEFAULT_TEMPLATE, details, render, text_hash
+from .workers import WorkerPool
 
-_RELEASE_FIELDS = ("release_id, title, artists, artist_names, extra_artists, labels, formats, "
-                   "genres, styles, country, year, notes, master_id, is_main_release, "
-                   "tracklist, videos")
-_RELEASE_KEYS = [k.strip() for k in _RELEASE_FIELDS.split(",")]
-_BATCH = 2000
 _PART_BATCH = 500  # master albums handed to a worker process at a time
 
 # The staging tables ingest fills (in an attached database) for build_albums.
-STAGE_SINGLES_COLUMNS = [c for c in catalog.ALBUM_COLUMNS if c not in ("album_id", "master_id")]
+# ROW_COLUMNS: an album's values but its id and master id (what album_row returns,
+# release_id first); a member album adds its master id after the release id.
+ROW_COLUMNS = [c for c in catalog.ALBUM_COLUMNS if c not in ("album_id", "master_id")]
+MEMBER_COLUMNS = ["release_id", "master_id"] + ROW_COLUMNS[1:]
+PART_COLUMNS = ["release_id", "master_id", "is_main", "part"]
+_AFTER_ID = ", ".join(ROW_COLUMNS[1:])
 STAGE_SCHEMA = (
+    f"CREATE TABLE IF NOT EXISTS {{s}}.single_albums (release_id INTEGER PRIMARY KEY, {_AFTER_ID})",
+    "CREATE TABLE IF NOT EXISTS {s}.member_albums (release_id INTEGER PRIMARY KEY, "
+    f"master_id INTEGER NOT NULL, {_AFTER_ID})",
     "CREATE TABLE IF NOT EXISTS {s}.parts (release_id INTEGER PRIMARY KEY, "
     "master_id INTEGER NOT NULL, is_main INTEGER NOT NULL, part BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS {s}.singles (release_id INTEGER PRIMARY KEY, "
-    + ", ".join(c for c in STAGE_SINGLES_COLUMNS if c != "release_id") + ")",
+    # build_albums: masters seen through one release, the albums it renders, and the
+    # order of all albums (album_id = seq - 1)
+    "CREATE TABLE IF NOT EXISTS {s}.lone (master_id INTEGER PRIMARY KEY, "
+    "release_id INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS {s}.group_albums (master_id INTEGER PRIMARY KEY, "
+    + ", ".join(ROW_COLUMNS) + ")",
+    "CREATE TABLE IF NOT EXISTS {s}.album_order (seq INTEGER PRIMARY KEY, master_id INTEGER, "
+    "release_id INTEGER)",
 )
 
 
@@ -52,43 +70,24 @@ def _first_videos(videos: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [{"url": v.get("url", ""), "title": v.get("title", "")} for v in videos[:5]]
 
 
-def _part(release_id, master_id, is_main, year, country, title, artists, artist_names,
-          genres, styles, labels, formats, videos, tracklist, extra_artists, notes) -> Dict[str, Any]:
-    return {
-        "release_id": release_id, "master_id": master_id, "is_main_release": bool(is_main),
-        "year": year, "country": country or "", "title": title,
-        "artists": _album_artists(artists), "artist_names": artist_names,
-        "genres": genres, "styles": styles,
-        "label_names": [label["name"] for label in labels],
-        "format_names": [f["name"] for f in formats if f["name"]],
-        "videos": _first_videos(videos),
-        "tracklist": tracklist,
-        "credits": [{"name": catalog.display_name(c["name"]), "role": c.get("role", "")}
-                    for c in extra_artists],
-        "notes": notes,
-    }
-
-
-def release_part(record: Dict[str, Any], artist_names: Optional[str] = None) -> Dict[str, Any]:
+def release_part(record: Dict[str, Any], artist_names: Optional[str] = None,
+                 template: str = DEFAULT_TEMPLATE) -> Dict[str, Any]:
     """A parsed release (parse.release_from_element) reduced to what its album reads."""
     if artist_names is None:
         artist_names = catalog.artist_credit(record["artists"])
-    return _part(record["release_id"], record["master_id"], record["is_main_release"],
-                 record["year"], record["country"], record["title"], record["artists"],
-                 artist_names, record["genres"], record["styles"], record["labels"],
-                 record["formats"], record["videos"], record["tracklist"],
-                 record["extra_artists"], record["notes"])
-
-
-def _part_from_row(row: Sequence[Any]) -> Dict[str, Any]:
-    """The same from a row of the releases table (columns in _RELEASE_FIELDS order)."""
-    r = dict(zip(_RELEASE_KEYS, row))
-    loads = catalog.loads
-    return _part(r["release_id"], r["master_id"], r["is_main_release"], r["year"],
-                 r["country"], r["title"], loads(r["artists"], []), r["artist_names"],
-                 loads(r["genres"], []), loads(r["styles"], []), loads(r["labels"], []),
-                 loads(r["formats"], []), loads(r["videos"], []), loads(r["tracklist"], []),
-                 loads(r["extra_artists"], []), r["notes"])
+    return {
+        "release_id": record["release_id"], "master_id": record["master_id"],
+        "is_main_release": record["is_main_release"], "year": record["year"],
+        "country": record["country"], "title": record["title"],
+        "artists": _album_artists(record["artists"]), "artist_names": artist_names,
+        "genres": record["genres"], "styles": record["styles"],
+        "label_names": [label["name"] for label in record["labels"]],
+        "format_names": [f["name"] for f in record["formats"] if f["name"]],
+        "videos": _first_videos(record["videos"]),
+        # Only full-v1 reads these lines; core-v1 albums are the same without them.
+        "details": (details(record["tracklist"], record["extra_artists"], record["notes"])
+                    if template == "full-v1" else ""),
+    }
 
 
 def _master_from_row(row: Sequence[Any]) -> Dict[str, Any]:
@@ -139,9 +138,7 @@ def _album(master: Optional[Dict[str, Any]], parts: List[Dict[str, Any]]) -> Dic
         "formats": list(dict.fromkeys(name for p in parts for name in p["format_names"])),
         "videos": [v for v in videos if v["url"]],
         "release_count": len(parts),
-        "tracklist": main["tracklist"] if main else [],
-        "credits": main["credits"] if main else [],
-        "notes": main["notes"] if main else "",
+        "details": main["details"] if main else "",
     }
 
 
@@ -156,24 +153,26 @@ def _row_values(album: Dict[str, Any], template: str) -> tuple:
             dumps(album["videos"]), album["release_count"], text, text_hash(text))
 
 
-def _row(album_id: int, album: Dict[str, Any], template: str) -> tuple:
-    return (album_id, album["master_id"], *_row_values(album, template))
-
-
 def single_album_row(part: Dict[str, Any], template: str = DEFAULT_TEMPLATE) -> tuple:
-    """The staged albums row of a release without a master (STAGE_SINGLES_COLUMNS order)."""
+    """The album of a release alone (ROW_COLUMNS order): the reference for the compiled
+    `fast.album_row`, which album_row prefers."""
     return _row_values(_album(None, [part]), template)
 
 
-def _master_album_rows(job: Tuple[int, str, List[Tuple[Optional[tuple], List[bytes]]]]) -> List[tuple]:
-    """Worker: albums rows for a batch of (master row or None, packed parts)."""
-    first_id, template, groups = job
+def album_row(part: Dict[str, Any], template: str = DEFAULT_TEMPLATE) -> tuple:
+    """The album of a release alone (ROW_COLUMNS order), compiled where it can be."""
+    return fast.album_row(part, template) or single_album_row(part, template)
+
+
+def _master_album_rows(job: memoryview, template: str) -> bytes:
+    """Worker: group_albums rows (master id, ROW_COLUMNS values) for a batch of
+    [(master id, master row or None, packed parts)], marshalled both ways."""
     rows = []
-    for offset, (master_row, blobs) in enumerate(groups):
+    for master_id, master_row, blobs in marshal.loads(job):
         master = _master_from_row(master_row) if master_row else None
         parts = [unpack_part(blob) for blob in blobs]
-        rows.append(_row(first_id + offset, _album(master, parts), template))
-    return rows
+        rows.append((master_id, *_row_values(_album(master, parts), template)))
+    return marshal.dumps(rows)
 
 
 # --- all albums --------------------------------------------------------------------
@@ -184,20 +183,12 @@ def _masters(conn) -> Iterator[tuple]:
 
 
 def _groups_from_stage(conn, stage: str) -> Iterator[Tuple[int, List[bytes]]]:
-    conn.execute(f"CREATE INDEX IF NOT EXISTS {stage}.parts_by_master "
-                 "ON parts (master_id, is_main DESC, release_id)")
-    cursor = conn.execute(f"SELECT master_id, part FROM {stage}.parts "
+    """The parts of each master, main release first, but for lone masters."""
+    cursor = conn.execute(f"SELECT master_id, part FROM {stage}.parts WHERE master_id NOT IN "
+                          f"(SELECT master_id FROM {stage}.lone) "
                           "ORDER BY master_id, is_main DESC, release_id")
     for master_id, group in itertools.groupby(cursor, key=lambda r: r[0]):
         yield master_id, [blob for _, blob in group]
-
-
-def _groups_from_releases(conn) -> Iterator[Tuple[int, List[bytes]]]:
-    cursor = conn.execute(f"SELECT {_RELEASE_FIELDS} FROM releases WHERE master_id IS NOT NULL "
-                          "ORDER BY master_id, is_main_release DESC, release_id")
-    master_at = _RELEASE_KEYS.index("master_id")
-    for master_id, group in itertools.groupby(cursor, key=lambda r: r[master_at]):
-        yield master_id, [pack_part(_part_from_row(row)) for row in group]
 
 
 def _merge(masters: Iterator[tuple], groups: Iterator[Tuple[int, List[bytes]]]):
@@ -206,93 +197,94 @@ def _merge(masters: Iterator[tuple], groups: Iterator[Tuple[int, List[bytes]]]):
     group = next(groups, None)
     while master is not None or group is not None:
         if group is None or (master is not None and master[0] < group[0]):
-            yield master, []
+            yield master[0], master, []
             master = next(masters, None)
         elif master is None or group[0] < master[0]:
-            yield None, group[1]
+            yield group[0], None, group[1]
             group = next(groups, None)
         else:
-            yield master, group[1]
+            yield master[0], master, group[1]
             master, group = next(masters, None), next(groups, None)
 
 
-def _map(pool, function, jobs: Iterator, ahead: int) -> Iterator:
-    """function over jobs, in order; in `pool` (an Executor) with at most `ahead` jobs
-    in flight."""
-    if pool is None:
-        yield from map(function, jobs)
-        return
-    pending: collections.deque = collections.deque()
-    for job in jobs:
-        pending.append(pool.submit(function, job))
-        if len(pending) > ahead:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+def _find_lone_masters(conn, stage: str) -> int:
+    """Fill `lone`: masters seen through exactly one release, with no master record,
+    whose album that release's member album is; returns how many."""
+    conn.execute(f"DELETE FROM {stage}.lone")
+    if conn.execute(f"SELECT 1 FROM {stage}.member_albums LIMIT 1").fetchone() is None:
+        return 0  # a masters dump describes the masters: every album is rendered
+    conn.execute(f"INSERT INTO {stage}.lone (master_id, release_id) "
+                 f"SELECT master_id, min(release_id) FROM {stage}.parts "
+                 "GROUP BY master_id HAVING count(*) = 1")
+    conn.execute(f"DELETE FROM {stage}.lone WHERE master_id IN (SELECT master_id FROM masters) "
+                 f"OR release_id NOT IN (SELECT release_id FROM {stage}.member_albums)")
+    return conn.execute(f"SELECT count(*) FROM {stage}.lone").fetchone()[0]
 
 
-def build_albums(db: "catalog.Database", require_release: bool = False,
+def build_albums(db: "catalog.Database", staging: str, require_release: bool = False,
                  template: str = DEFAULT_TEMPLATE, progress: bool = True,
-                 staging: Optional[str] = None, pool=None) -> int:
-    """Fill the albums table; returns the number of albums.
+                 pool: Optional[WorkerPool] = None) -> int:
+    """Fill the albums table from ingest's staging tables; returns the number of albums.
 
-    `require_release` drops masters none of whose releases were kept (when a format or
-    country filter is active, a master alone cannot show that it matches).
-    `staging` names an attached database holding ingest's `parts` and `singles` tables
-    (built with the same template); `pool` is a concurrent.futures executor of processes
-    to render in. `db` is a catalog.Database or a sqlite_utils.Database.
+    `staging` names the attached database holding the STAGE_SCHEMA tables (built
+    with the same template). `require_release` drops masters none of whose releases
+    were kept (when a format or country filter is active, a master alone cannot show
+    that it matches). `pool` renders the albums in its worker processes.
     """
     conn = db.conn
-    columns = list(catalog.ALBUM_COLUMNS)
-    conn.execute("DELETE FROM albums")
+    for table in ("albums", f"{staging}.group_albums", f"{staging}.album_order"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {staging}.parts_by_master "
+                 "ON parts (master_id, is_main DESC, release_id)")
+    lone = _find_lone_masters(conn, staging)
     total = (conn.execute("SELECT count(*) FROM masters").fetchone()[0]
              + conn.execute("SELECT count(*) FROM releases").fetchone()[0])
     bar = tqdm(total=total, desc="albums", unit=" records", disable=not progress,
                dynamic_ncols=True)
-    groups = (_groups_from_stage(conn, staging) if staging else _groups_from_releases(conn))
-    next_id = 0
+    bar.update(lone)
 
-    def jobs() -> Iterator[Tuple[int, str, list]]:
-        nonlocal next_id
+    def jobs() -> Iterator[bytes]:
         batch: list = []
-        for master, blobs in _merge(_masters(conn), groups):
+        for master_id, master, blobs in _merge(_masters(conn), _groups_from_stage(conn, staging)):
             bar.update((1 if master else 0) + len(blobs))
             if require_release and not blobs:
                 continue
-            batch.append((master, blobs))
+            batch.append((master_id, master, blobs))
             if len(batch) >= _PART_BATCH:
-                yield next_id, template, batch
-                next_id += len(batch)
+                yield marshal.dumps(batch)
                 batch = []
         if batch:
-            yield next_id, template, batch
-            next_id += len(batch)
+            yield marshal.dumps(batch)
 
-    insert = (f"INSERT OR REPLACE INTO albums ({','.join(columns)}) "
-              f"VALUES ({','.join('?' * len(columns))})")
     # The rows are written by this process while the pool renders the next batches; the
     # reads above run on their own cursors of the same connection.
-    for rows in _map(pool, _master_album_rows, jobs(), ahead=4):
-        conn.executemany(insert, rows)
-    if staging:
-        singles = conn.execute(f"SELECT count(*) FROM {staging}.singles").fetchone()[0]
-        stage_columns = ", ".join(STAGE_SINGLES_COLUMNS)
-        conn.execute(f"INSERT INTO albums (album_id, master_id, {stage_columns}) "
-                     f"SELECT ? + row_number() OVER (ORDER BY release_id) - 1, NULL, "
-                     f"{stage_columns} FROM {staging}.singles ORDER BY release_id", (next_id,))
-        next_id += singles
-        bar.update(singles)
-    else:
-        batch: List[tuple] = []
-        for row in conn.execute(f"SELECT {_RELEASE_FIELDS} FROM releases "
-                                "WHERE master_id IS NULL ORDER BY release_id"):
-            bar.update(1)
-            batch.append(_row(next_id, _album(None, [_part_from_row(row)]), template))
-            next_id += 1
-            if len(batch) >= _BATCH:
-                conn.executemany(insert, batch)
-                batch.clear()
-        conn.executemany(insert, batch)
+    with contextlib.closing((pool or WorkerPool(1)).map(
+            _master_album_rows, jobs(), (template,), marshal.loads)) as batches:
+        for rows in batches:
+            catalog.insert_rows(conn, f"{staging}.group_albums", ["master_id"] + ROW_COLUMNS, rows)
+    # The order of album ids: masters (rendered, or lone) by master id, then the releases
+    # without a master by release id. Ordering the keys alone, then copying the rows in
+    # that order, spares SQLite sorting whole rows.
+    conn.execute(f"INSERT INTO {staging}.album_order (master_id) SELECT master_id FROM "
+                 f"{staging}.lone UNION ALL SELECT master_id FROM {staging}.group_albums "
+                 "ORDER BY master_id")
+    conn.execute(f"INSERT INTO {staging}.album_order (release_id) SELECT release_id FROM "
+                 f"{staging}.single_albums ORDER BY release_id")
+    columns = ", ".join(ROW_COLUMNS)
+    either = ", ".join(f"iif(g.master_id IS NULL, m.{c}, g.{c})" for c in ROW_COLUMNS)
+    conn.execute(
+        f"INSERT INTO albums (album_id, master_id, {columns}) "
+        f"SELECT o.seq - 1, o.master_id, {either} FROM {staging}.album_order o "
+        f"LEFT JOIN {staging}.group_albums g ON g.master_id = o.master_id "
+        f"LEFT JOIN {staging}.lone l ON l.master_id = o.master_id "
+        f"LEFT JOIN {staging}.member_albums m ON m.release_id = l.release_id "
+        "WHERE o.master_id IS NOT NULL ORDER BY o.seq")
+    conn.execute(
+        f"INSERT INTO albums (album_id, master_id, {columns}) "
+        f"SELECT o.seq - 1, NULL, {', '.join('s.' + c for c in ROW_COLUMNS)} "
+        f"FROM {staging}.album_order o JOIN {staging}.single_albums s USING (release_id) "
+        "ORDER BY o.seq")
+    bar.update(conn.execute(f"SELECT count(*) FROM {staging}.single_albums").fetchone()[0])
     conn.commit()
     bar.close()
-    return next_id
+    return conn.execute("SELECT count(*) FROM albums").fetchone()[0]

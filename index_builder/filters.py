@@ -30,6 +30,12 @@ class Filters:
                    year_from, year_to, limit)
 
     @property
+    def keeps_everything(self) -> bool:
+        """No condition on records (a --limit only stops reading early)."""
+        return not (self.genres or self.styles or self.formats or self.countries
+                    or self.year_from is not None or self.year_to is not None)
+
+    @property
     def release_only(self) -> bool:
         """Format and country exist on releases only; masters cannot be checked."""
         return bool(self.formats or self.countries)

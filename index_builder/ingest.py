@@ -12,22 +12,22 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import multiprocessing
+import gc
 import os
 import sqlite3
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Deque, Dict, Iterator, List, Optional, Tuple
+from typing import Deque, Dict, Iterator, List, Optional, Tuple
 
 from tqdm import tqdm
 
-from . import albums, catalog
+from . import albums, catalog, chunkdb, fast
 from .albums import build_albums
 from .filters import Filters
-from .parse import ChunkSyntaxError, chunk_error, iter_chunks, parse_chunk
+from .parse import ChunkSyntaxError, chunk_error, iter_chunks, parse_document
 from .sources import DumpError, DumpSource, open_dump
 from .text import DEFAULT_TEMPLATE
+from .workers import WorkerPool
 
 STAGE = "stage"  # the schema name the staging database is attached under
 
@@ -42,119 +42,133 @@ class IngestStats:
     seconds: float = 0.0
 
 
-Result = Tuple[int, List[tuple], List[tuple], List[tuple]]
+# (records read, catalogue rows, single albums, member albums, parts)
+Result = Tuple[int, List[tuple], List[tuple], List[tuple], List[tuple]]
+
+
+def _rows_from_document(document, kind: str, filters: Filters,
+                        template: str = DEFAULT_TEMPLATE, alone: bool = False) -> Result:
+    """Worker: parse one piece (wrapped in `<r>...</r>`); return (records read, rows that
+    pass the filters, and the staged single albums, member albums and parts; see
+    albums.py). `alone`: stage member albums (no masters dump describes the masters)."""
+    if kind == "release" and filters.keeps_everything:
+        staged = fast.staged_releases(document, template, alone)
+        if staged is not None:
+            return staged
+    records = parse_document(document, kind)
+    if kind != "release":
+        return (len(records), [catalog.master_row(m) for m in records if filters.keeps_master(m)],
+                [], [], [])
+    kept = []
+    for record in records:
+        if filters.keeps_release(record):
+            row = catalog.release_row(record)
+            kept.append((row, albums.release_part(record, row[3], template)))
+    return _staged(kept, len(records), template, alone)
+
+
+def _staged(rows_and_parts: List[Tuple[tuple, Dict]], read: int, template: str,
+            alone: bool) -> Result:
+    """The worker's result from the kept releases' (catalogue row, album part)."""
+    rows: List[tuple] = []
+    singles: List[tuple] = []
+    members: List[tuple] = []
+    parts: List[tuple] = []
+    for row, part in rows_and_parts:
+        rows.append(row)
+        master_id = part["master_id"]
+        if master_id is None:
+            singles.append(albums.album_row(part, template))
+            continue
+        if alone:
+            album = albums.album_row(part, template)
+            members.append((album[0], master_id, *album[1:]))
+        parts.append((part["release_id"], master_id, int(part["is_main_release"]),
+                      albums.pack_part(part)))
+    return read, rows, singles, members, parts
 
 
 def _rows_from_chunk(chunk: bytes, kind: str, filters: Filters,
-                     template: str = DEFAULT_TEMPLATE) -> Result:
-    """Worker: parse one piece; return (records read, rows that pass the filters, staged
-    album rows of releases without a master, staged parts of releases with one)."""
-    records = parse_chunk(chunk, kind)
+                     template: str = DEFAULT_TEMPLATE, alone: bool = False) -> Result:
+    return _rows_from_document(b"<r>" + chunk + b"</r>", kind, filters, template, alone)
+
+
+def _rows_task(document: memoryview, kind: str, filters: Filters, template: str,
+               alone: bool) -> bytes:
+    """Worker: a piece's rows as a database for the writer (see chunkdb.py)."""
+    read, rows, singles, members, parts = _rows_from_document(document, kind, filters, template,
+                                                              alone)
     if kind != "release":
-        return len(records), [catalog.master_row(m) for m in records if filters.keeps_master(m)], [], []
-    rows: List[tuple] = []
-    singles: List[tuple] = []
-    parts: List[tuple] = []
-    for record in records:
-        if not filters.keeps_release(record):
-            continue
-        row = catalog.release_row(record)
-        rows.append(row)
-        part = albums.release_part(record, artist_names=row[3])
-        if record["master_id"] is None:
-            singles.append(albums.single_album_row(part, template))
-        else:
-            parts.append((record["release_id"], record["master_id"],
-                          int(record["is_main_release"]), albums.pack_part(part)))
-    return len(records), rows, singles, parts
+        return chunkdb.pack(read, {"masters": rows})
+    return chunkdb.pack(read, {"releases": rows, "single_albums": singles,
+                               "member_albums": members, "parts": parts})
 
 
 @contextlib.contextmanager
-def _worker_pool(workers: int) -> Iterator[Optional[ProcessPoolExecutor]]:
-    """Worker processes, or None to work in this one.
-
-    A ProcessPoolExecutor rather than multiprocessing.Pool: the Pool's worker-handler
-    thread spins while a large result waits in its pipe, which burnt a fifth of this
-    process's CPU time and contended for the GIL with the writer.
-    """
-    if workers <= 1:
-        yield None
-        return
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    executor = ProcessPoolExecutor(workers, mp_context=context)
+def _without_cyclic_gc() -> Iterator[None]:
+    """Records are trees of dicts and lists without cycles, which reference counting
+    frees; the cyclic collector's passes over every young container cost ingest 3%."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        executor.submit(int).result()  # starts the processes now (all of them, with fork)
-        yield executor
+        yield
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if enabled:
+            gc.enable()
 
 
 def _ordered_results(pieces: Iterator[Tuple[int, bytes]], kind: str, filters: Filters,
-                     pool, workers: int, source_name: str,
-                     template: str = DEFAULT_TEMPLATE) -> Iterator[Result]:
-    """Parse pieces in the pool's processes, yielding results in file order."""
-    def failed(offset: int, chunk: bytes, exc: Exception) -> DumpError:
-        return chunk_error(source_name, kind, offset, chunk, exc)
+                     pool: WorkerPool, source_name: str, writer: chunkdb.Writer,
+                     template: str = DEFAULT_TEMPLATE, alone: bool = False) -> Iterator[int]:
+    """Parse pieces in the pool's processes; attach each one's rows to `writer` in file
+    order, yielding the number of records it held."""
+    in_flight: Deque[Tuple[int, bytes]] = collections.deque()
 
-    if pool is None:
+    def documents() -> Iterator[Tuple[bytes, bytes, bytes]]:
         for offset, chunk in pieces:
-            try:
-                yield _rows_from_chunk(chunk, kind, filters, template)
-            except ChunkSyntaxError as exc:
-                raise failed(offset, chunk, exc) from exc
-        return
-    pending: Deque = collections.deque()
-    for offset, chunk in pieces:
-        pending.append((offset, chunk, pool.submit(_rows_from_chunk, chunk, kind, filters,
-                                                   template)))
-        if len(pending) > workers * 2:
-            yield _result(pending.popleft(), failed)
-    while pending:
-        yield _result(pending.popleft(), failed)
+            in_flight.append((offset, chunk))
+            yield b"<r>", chunk, b"</r>"
 
-
-def _result(item, failed: Callable) -> Result:
-    offset, chunk, future = item
+    results = pool.map(_rows_task, documents(), (kind, filters, template, alone), writer.load)
     try:
-        return future.result()
+        for result in results:
+            in_flight.popleft()
+            yield result
     except ChunkSyntaxError as exc:
-        raise failed(offset, chunk, exc) from exc
+        offset, chunk = in_flight[0]
+        raise chunk_error(source_name, kind, offset, chunk, exc) from exc
+    finally:
+        results.close()
 
 
-def _insert(conn: sqlite3.Connection, table: str, columns: List[str], rows: List[tuple]) -> None:
-    if rows:
-        conn.executemany(f"INSERT OR REPLACE INTO {table} ({','.join(columns)}) "
-                         f"VALUES ({','.join('?' * len(columns))})", rows)
-
-
-def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters, pool,
-          workers: int, progress: bool, template: str = DEFAULT_TEMPLATE) -> Tuple[int, int]:
-    table, columns = ((("releases", list(catalog.RELEASE_COLUMNS)) if kind == "release"
-                      else ("masters", list(catalog.MASTER_COLUMNS))))
-    single_columns = ["release_id"] + [c for c in albums.STAGE_SINGLES_COLUMNS if c != "release_id"]
+def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters,
+          pool: WorkerPool, progress: bool, template: str = DEFAULT_TEMPLATE,
+          alone: bool = False) -> Tuple[int, int]:
+    table = "releases" if kind == "release" else "masters"
+    targets = ({"releases": "main.releases", "single_albums": f"{STAGE}.single_albums",
+                "member_albums": f"{STAGE}.member_albums", "parts": f"{STAGE}.parts"}
+               if kind == "release" else {"masters": "main.masters"})
+    writer = chunkdb.Writer(conn, targets)
     source: DumpSource = open_dump(location)
     read = kept = 0
     bar = tqdm(total=source.total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
                desc=f"ingest {table}", disable=not progress, dynamic_ncols=True)
     try:
-        results = _ordered_results(iter_chunks(source, kind), kind, filters, pool, workers,
-                                   source.name, template)
-        for n_read, rows, singles, parts in results:
-            read += n_read
-            if filters.limit is not None and kept + len(rows) >= filters.limit:
-                rows = rows[: filters.limit - kept]
-                wanted = {row[0] for row in rows}
-                singles = [s for s in singles if s[0] in wanted]
-                parts = [p for p in parts if p[0] in wanted]
-            _insert(conn, table, columns, rows)
-            _insert(conn, f"{STAGE}.singles", single_columns, singles)
-            _insert(conn, f"{STAGE}.parts", ["release_id", "master_id", "is_main", "part"], parts)
-            kept += len(rows)
-            bar.update(source.bytes_read - bar.n)
-            bar.set_postfix_str(f"{kept:,} {table} kept of {read:,}", refresh=False)
-            if filters.limit is not None and kept >= filters.limit:
-                break
+        results = contextlib.closing(_ordered_results(iter_chunks(source, kind), kind, filters,
+                                                      pool, source.name, writer, template, alone))
+        with results as ordered:
+            for n_read in ordered:
+                read += n_read
+                keep = None
+                if filters.limit is not None:
+                    keep = max(0, filters.limit - kept)
+                kept += writer.copy(keep, key_table=table)
+                bar.update(source.bytes_read - bar.n)
+                bar.set_postfix_str(f"{kept:,} {table} kept of {read:,}", refresh=False)
+                if filters.limit is not None and kept >= filters.limit:
+                    break
         conn.commit()
+        writer.close()
     finally:
         bar.close()
         source.close()
@@ -173,24 +187,27 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
     stage_path = f"{db_path}.stage"
     stats = IngestStats()
     # The workers are forked first, before this process opens any database.
-    with _worker_pool(workers) as pool:
+    with _without_cyclic_gc(), WorkerPool(workers) as pool:
         db = catalog.create_schema(db_path)
         _remove(stage_path)
         try:
             db.execute(f"ATTACH DATABASE ? AS {STAGE}", [stage_path])
+            db.execute(f"PRAGMA {STAGE}.page_size={catalog.PAGE_SIZE}")
             db.execute(f"PRAGMA {STAGE}.journal_mode=OFF")
             db.execute(f"PRAGMA {STAGE}.synchronous=OFF")
             for statement in albums.STAGE_SCHEMA:
                 db.execute(statement.format(s=STAGE))
             if releases:
+                # Without a masters dump, a master seen through one release is that
+                # release's album: render it now, in the workers (see albums.py).
                 stats.releases_read, stats.releases_kept = _load(
-                    db.conn, releases, "release", filters, pool, workers, progress, template)
+                    db.conn, releases, "release", filters, pool, progress, template,
+                    alone=not masters)
             if masters:
                 stats.masters_read, stats.masters_kept = _load(
-                    db.conn, masters, "master", filters, pool, workers, progress, template)
-            stats.albums = build_albums(db, require_release=bool(releases) and filters.release_only,
-                                        template=template, progress=progress, staging=STAGE,
-                                        pool=pool)
+                    db.conn, masters, "master", filters, pool, progress, template)
+            stats.albums = build_albums(db, STAGE, bool(releases) and filters.release_only,
+                                        template, progress, pool)
             db.conn.commit()
             db.execute(f"DETACH DATABASE {STAGE}")
         except BaseException:

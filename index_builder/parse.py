@@ -10,12 +10,11 @@ optional `status`, vanished `<images>`, omitted empty children, `master_id` miss
 from __future__ import annotations
 
 import re
-import zlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from lxml import etree
 
-from .sources import DumpError, DumpSource
+from .sources import DECOMPRESS_ERRORS, DumpError, DumpSource
 
 Record = Dict[str, Any]
 
@@ -266,7 +265,7 @@ def iter_chunks(source: DumpSource, kind: str, chunk_bytes: int = CHUNK_BYTES
 def _read(source: DumpSource, kind: str, size: int) -> bytes:
     try:
         return source.stream.read(size)
-    except (EOFError, OSError, zlib.error) as exc:
+    except DECOMPRESS_ERRORS as exc:
         raise DumpError(f"{source.name}: the file is truncated or corrupt ({exc}) near "
                         f"compressed byte {source.bytes_read:,}; download the dump again") from exc
 
@@ -289,10 +288,29 @@ def _parse_xml(chunk: bytes):
 
 def parse_chunk(chunk: bytes, kind: str) -> List[Record]:
     """Parse one piece from iter_chunks into records (raises ChunkSyntaxError)."""
+    return parse_document(b"<r>" + chunk + b"</r>", kind)
+
+
+def parse_document(document, kind: str) -> List[Record]:
+    """parse_chunk for a piece already wrapped in `<r>...</r>`, as bytes or any buffer
+    (ingest's workers parse it in place, in shared memory).
+
+    The compiled fast path does the work when it is built and the piece is the plain
+    XML the dumps are made of; otherwise, or to report an error, lxml does.
+    """
+    from . import fast  # imports this module
+
+    records = fast.parse(document, kind)
+    return records if records is not None else parse_document_lxml(document, kind)
+
+
+def parse_document_lxml(document, kind: str) -> List[Record]:
+    """parse_document through lxml and the converters above: the reference the fast
+    path is tested against, and what reports malformed XML."""
     convert = _KINDS[kind]
     id_key = f"{kind}_id"
     try:
-        root = _parse_xml(chunk)
+        root = etree.fromstring(document, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ChunkSyntaxError(exc.msg, exc.lineno) from None
     records = []

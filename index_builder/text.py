@@ -23,11 +23,12 @@ import hashlib
 import re
 from typing import Any, Callable, Dict, List
 
+from .catalog import display_name
+
 DEFAULT_TEMPLATE = "full-v1"
 MAX_CHARS = 1200
 
 _BBCODE = re.compile(r"\[(?:url|/url|b|/b|i|/i|u|/u|l|r|a|m)(?:=[^\]]*)?\]", re.I)
-_SPACE = re.compile(r"\s+")
 
 
 def _join(values: List[str], limit: int, sep: str = ", ") -> str:
@@ -58,18 +59,48 @@ def core_v1(album: Dict[str, Any]) -> str:
     return "\n".join(_core_lines(album))[:MAX_CHARS]
 
 
-def full_v1(album: Dict[str, Any]) -> str:
-    lines = _core_lines(album)
-    tracks = [t.get("title", "") for t in album.get("tracklist") or []]
+def details(tracklist: List[Dict[str, Any]], credits: List[Dict[str, Any]], notes: str) -> str:
+    """The Tracks / Credits / Notes lines of full-v1 for one release.
+
+    Ingest renders them once per release, in its parser processes, so an album only
+    adds its core lines. `credits` are extra artists as parsed (names still carry the
+    Discogs disambiguation suffix); only the first six named ones are read.
+    """
+    lines = []
+    tracks = [t.get("title", "") for t in tracklist]
     if any(tracks):
         lines.append(f"Tracks: {_join(tracks, 15, '; ')}")
-    credits = [f"{c['name']} ({c['role']})" if c.get("role") else c["name"]
-               for c in album.get("credits") or [] if c.get("name")]
-    if credits:
-        lines.append(f"Credits: {_join(credits, 6)}")
-    notes = _SPACE.sub(" ", _BBCODE.sub("", album.get("notes") or "")).strip()
+    named = []
+    for credit in credits:
+        name = display_name(credit.get("name") or "")
+        if name:
+            role = credit.get("role")
+            named.append(f"{name} ({role})" if role else name)
+            if len(named) == 6:
+                break
+    if named:
+        lines.append(f"Credits: {', '.join(named)}")
+    notes = notes_line(notes)
     if notes:
-        lines.append(f"Notes: {notes[:400]}")
+        lines.append(notes)
+    return "\n".join(lines)
+
+
+def notes_line(notes: str) -> str:
+    """The Notes line of full-v1: notes without BBCode, white space collapsed, 400
+    characters at most; '' when nothing is left."""
+    if not notes:
+        return ""
+    # split() breaks on what the regex \s matches; it is three times faster
+    notes = " ".join((_BBCODE.sub("", notes) if "[" in notes else notes).split())
+    return f"Notes: {notes[:400]}" if notes else ""
+
+
+def full_v1(album: Dict[str, Any]) -> str:
+    """Core lines, then the `details` of the album's main release (key "details")."""
+    lines = _core_lines(album)
+    if album.get("details"):
+        lines.append(album["details"])
     return "\n".join(lines)[:MAX_CHARS]
 
 
