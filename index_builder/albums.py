@@ -42,21 +42,21 @@ ROW_COLUMNS = [c for c in catalog.ALBUM_COLUMNS if c not in ("album_id", "master
 MEMBER_COLUMNS = ["release_id", "master_id"] + ROW_COLUMNS[1:]
 PART_COLUMNS = ["release_id", "master_id", "is_main", "part"]
 _AFTER_ID = ", ".join(ROW_COLUMNS[1:])
-STAGE_SCHEMA = (
-    f"CREATE TABLE IF NOT EXISTS {{s}}.single_albums (release_id INTEGER PRIMARY KEY, {_AFTER_ID})",
-    "CREATE TABLE IF NOT EXISTS {s}.member_albums (release_id INTEGER PRIMARY KEY, "
-    f"master_id INTEGER NOT NULL, {_AFTER_ID})",
-    "CREATE TABLE IF NOT EXISTS {s}.parts (release_id INTEGER PRIMARY KEY, "
-    "master_id INTEGER NOT NULL, is_main INTEGER NOT NULL, part BLOB NOT NULL)",
+STAGE_TABLES = {
+    "single_albums": f"CREATE TABLE {{s}}.single_albums (release_id INTEGER PRIMARY KEY, {_AFTER_ID})",
+    "member_albums": "CREATE TABLE {s}.member_albums (release_id INTEGER PRIMARY KEY, "
+                     f"master_id INTEGER NOT NULL, {_AFTER_ID})",
+    "parts": "CREATE TABLE {s}.parts (release_id INTEGER PRIMARY KEY, "
+             "master_id INTEGER NOT NULL, is_main INTEGER NOT NULL, part BLOB NOT NULL)",
     # build_albums: masters seen through one release, the albums it renders, and the
     # order of all albums (album_id = seq - 1)
-    "CREATE TABLE IF NOT EXISTS {s}.lone (master_id INTEGER PRIMARY KEY, "
-    "release_id INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS {s}.group_albums (master_id INTEGER PRIMARY KEY, "
-    + ", ".join(ROW_COLUMNS) + ")",
-    "CREATE TABLE IF NOT EXISTS {s}.album_order (seq INTEGER PRIMARY KEY, master_id INTEGER, "
-    "release_id INTEGER)",
-)
+    "lone": "CREATE TABLE {s}.lone (master_id INTEGER PRIMARY KEY, release_id INTEGER NOT NULL)",
+    "group_albums": "CREATE TABLE {s}.group_albums (master_id INTEGER PRIMARY KEY, "
+                    + ", ".join(ROW_COLUMNS) + ")",
+    "album_order": "CREATE TABLE {s}.album_order (seq INTEGER PRIMARY KEY, master_id INTEGER, "
+                   "release_id INTEGER)",
+}
+STAGE_SCHEMA = tuple(STAGE_TABLES.values())
 
 
 # --- what an album needs from one release or master --------------------------------

@@ -128,12 +128,20 @@ class Database:
         self.conn.close()
 
 
-def _create_table(db: Database, name: str, columns: Dict[str, type], pk: str) -> None:
-    # the same DDL sqlite_utils writes for create(columns, pk=pk, not_null={pk})
+def table_sql(name: str, columns: Dict[str, type], pk: str, schema: str = "main") -> str:
+    """CREATE TABLE for a catalogue table: the DDL sqlite_utils writes for
+    create(columns, pk=pk, not_null={pk})."""
     lines = [f'   "{column}" {"INTEGER" if kind is int else "TEXT"}'
              + (" PRIMARY KEY NOT NULL" if column == pk else "")
              for column, kind in columns.items()]
-    db.execute(f'CREATE TABLE "{name}" (\n' + ",\n".join(lines) + "\n)")
+    return f'CREATE TABLE {schema}."{name}" (\n' + ",\n".join(lines) + "\n)"
+
+
+# The record tables ingest loads, with their keys
+RECORD_TABLES: Dict[str, Tuple[Dict[str, type], str]] = {
+    "releases": (RELEASE_COLUMNS, "release_id"),
+    "masters": (MASTER_COLUMNS, "master_id"),
+}
 
 
 def create_schema(path: str) -> Database:
@@ -150,9 +158,9 @@ def create_schema(path: str) -> Database:
     # Nobody else reads a catalogue while it is built: holding the lock saves a third
     # of each insert's time.
     db.execute("PRAGMA locking_mode=EXCLUSIVE")
-    _create_table(db, "releases", RELEASE_COLUMNS, "release_id")
-    _create_table(db, "masters", MASTER_COLUMNS, "master_id")
-    _create_table(db, "albums", ALBUM_COLUMNS, "album_id")
+    for name, (columns, pk) in RECORD_TABLES.items():
+        db.execute(table_sql(name, columns, pk))
+    db.execute(table_sql("albums", ALBUM_COLUMNS, "album_id"))
     db.execute('CREATE TABLE "meta" (\n   "key" TEXT PRIMARY KEY,\n   "value" TEXT\n)')
     db.conn.commit()
     return db

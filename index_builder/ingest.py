@@ -159,10 +159,8 @@ def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters,
         with results as ordered:
             for n_read in ordered:
                 read += n_read
-                keep = None
-                if filters.limit is not None:
-                    keep = max(0, filters.limit - kept)
-                kept += writer.copy(keep, key_table=table)
+                keep = None if filters.limit is None else max(0, filters.limit - kept)
+                kept += writer.copy(keep)
                 bar.update(source.bytes_read - bar.n)
                 bar.set_postfix_str(f"{kept:,} {table} kept of {read:,}", refresh=False)
                 if filters.limit is not None and kept >= filters.limit:

@@ -231,9 +231,8 @@ def test_pieces_of_different_sizes_are_copied_in_turn(tmp_path: Path):
               b"<r>" + b"".join(release(f"<title>{i}</title>", f'id="{i + 100}"')[3:-4]
                                 for i in range(300)) + b"</r>"]
     conn = sqlite3.connect(tmp_path / "catalog.sqlite")
-    conn.execute(f"CREATE TABLE releases ({', '.join(catalog.RELEASE_COLUMNS)})")
-    for table in ("single_albums", "member_albums", "parts"):
-        conn.execute(f"CREATE TABLE {table} ({', '.join(chunkdb.TABLES[table])})")
+    for table in ("releases", "single_albums", "member_albums", "parts"):
+        conn.execute(chunkdb._table_sql(table))
     writer = chunkdb.Writer(conn, {t: f"main.{t}" for t in
                                    ("releases", "single_albums", "member_albums", "parts")})
     expected = []
@@ -244,7 +243,7 @@ def test_pieces_of_different_sizes_are_copied_in_turn(tmp_path: Path):
         assert writer.load(ingest._rows_task(memoryview(document), "release", Filters(),
                                              "full-v1", True)) == read
         assert writer.copy() == len(rows)
-    assert conn.execute("SELECT * FROM releases").fetchall() == expected
+    assert conn.execute("SELECT * FROM releases").fetchall() == sorted(expected)
     # a --limit keeps the first rows of a piece, and the albums and parts of those
     read, rows, singles, members, parts = ingest._rows_from_document(
         pieces[2], "release", Filters(), alone=True)

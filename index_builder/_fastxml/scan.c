@@ -29,14 +29,25 @@ static int new_node(Parser *ps) {
     return ps->n_nodes++;
 }
 
-/* No ':' (a namespace prefix is left to lxml) and nothing beyond ASCII. */
-static inline int is_name_start(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+/* Byte classes, looked up rather than compared: names are a quarter of the bytes.
+ * Names: no ':' (a namespace prefix is left to lxml) and nothing beyond ASCII. */
+enum { NAME_START = 1, NAME_CHAR = 2, ATTR_STOP = 4 };
+static unsigned char byte_class[256];
+
+static void init_byte_classes(void) {
+    for (int c = 0; c < 256; c++) {
+        int start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        int name = start || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        /* in an attribute value: its end, '<' (forbidden) and white space other than
+         * ' ' (which XML would normalise) */
+        int stop = c == '"' || c == '\'' || c == '<' || c == '\n' || c == '\t' || c == '\r';
+        byte_class[c] = (unsigned char)((start ? NAME_START : 0) | (name ? NAME_CHAR : 0) |
+                                        (stop ? ATTR_STOP : 0));
+    }
 }
 
-static inline int is_name_char(unsigned char c) {
-    return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
+static inline int is_name_start(unsigned char c) { return byte_class[c] & NAME_START; }
+static inline int is_name_char(unsigned char c) { return byte_class[c] & NAME_CHAR; }
 
 /* The document must be UTF-8 with only the characters XML 1.0 allows. */
 static int check_characters(Parser *ps, const unsigned char *s, Py_ssize_t n) {
@@ -153,12 +164,11 @@ static int parse_name(Parser *ps) {
 
 /* At "</": the end tag must close the element named `name`. */
 static int parse_end_tag(Parser *ps, const char *name, Py_ssize_t name_len) {
-    ps->p += 2;
-    const char *close_name = ps->p;
-    if (parse_name(ps) < 0) return -1;
-    if (ps->p - close_name != name_len || memcmp(close_name, name, (size_t)name_len) != 0)
+    const char *p = ps->p + 2;
+    if (ps->end - p <= name_len || memcmp(p, name, (size_t)name_len) != 0 ||
+        is_name_char((unsigned char)p[name_len]))
         return unsupported("an end tag that does not match its start tag");
-    const char *p = ps->p;
+    p += name_len;
     while (p < ps->end && is_space(*p)) p++;
     if (p >= ps->end || *p != '>') return unsupported("a malformed end tag");
     ps->p = p + 1;
@@ -188,14 +198,15 @@ static int parse_attributes(Parser *ps, int *empty) {
         while (p < end && is_space(*p)) p++;
         if (p >= end || (*p != '"' && *p != '\'')) return unsupported("an unquoted attribute");
         char quote = *p++;
-        const char *value = p;
-        const char *close = memchr(p, quote, (size_t)(end - p));
-        if (close == NULL) return unsupported("an attribute value that does not end");
-        for (const char *q = value; q < close; q++) {
-            /* '<' is forbidden; white space other than ' ' would be normalised */
-            if (*q == '<' || *q == '\n' || *q == '\t' || *q == '\r')
+        const char *value = p, *close = p;
+        while (close < end && !(byte_class[(unsigned char)*close] & ATTR_STOP)) close++;
+        while (close < end && *close != quote) {  /* the other quote may stand inside */
+            if (*close != '"' && *close != '\'')
                 return unsupported("an attribute value with '<' or a line break");
+            close++;
+            while (close < end && !(byte_class[(unsigned char)*close] & ATTR_STOP)) close++;
         }
+        if (close >= end) return unsupported("an attribute value that does not end");
         if (check_references(value, close) < 0) return -1;
         p = close + 1;
     }
@@ -260,6 +271,7 @@ static int parse_element(Parser *ps, int depth) {
 }
 
 int scan_begin(Parser *ps, const char *document, Py_ssize_t length) {
+    if (!byte_class['a']) init_byte_classes();
     memset(ps, 0, sizeof(*ps));
     ps->p = document;
     ps->end = document + length;
