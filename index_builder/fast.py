@@ -9,6 +9,7 @@ same values on every dump file and edge case.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import catalog, text
@@ -22,6 +23,8 @@ except ImportError:  # pragma: no cover - an install without a C compiler
 else:
     _fastxml.setup(_int_or_none, parse_year, catalog.display_name, text.notes_line)
     Unsupported = _fastxml.Unsupported
+    if os.environ.get("DISCOGS_RECS_PURE_PYTHON"):  # to compare, or to rule it out
+        _fastxml = None
 
 AVAILABLE = _fastxml is not None
 # Why ingest is slow, for the warning it prints when the extension is missing.

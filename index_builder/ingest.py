@@ -1,12 +1,12 @@
 """`discogs-recs ingest`: stream dumps into the SQLite catalogue.
 
 The main process decompresses and cuts the XML into pieces of whole records; worker
-processes parse and filter them into ready-made rows (releases, masters, and the
-albums' share of each release: finished album rows for releases without a master,
-compact parts for the others); the main process writes rows in file order. At most a
-few pieces are in flight, so memory does not grow with the dump. The parts wait in a
-staging database next to the catalogue (deleted at the end) until the album pass,
-which groups them by master and renders the albums in the same worker processes.
+processes parse and filter them (compiled, see fast.py) into ready-made rows: the
+catalogue's, and the albums' share of each release (see albums.py), which they hand
+back as a small SQLite database (chunkdb.py); the main process copies the rows in file
+order. At most a few pieces are in flight, so memory does not grow with the dump. The
+albums' rows wait in a staging database next to the catalogue (deleted at the end)
+until the album pass, which renders what needs several records in the same workers.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import contextlib
 import gc
 import os
 import sqlite3
+import sys
 import time
 from dataclasses import dataclass
 from typing import Deque, Dict, Iterator, List, Optional, Tuple
@@ -181,6 +182,8 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
         raise DumpError("no input: pass --releases and/or --masters (a path or URL of "
                         "a Discogs dump)")
     started = time.perf_counter()
+    if not fast.AVAILABLE:
+        print(f"warning: {fast.MISSING}", file=sys.stderr)
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     stage_path = f"{db_path}.stage"
     stats = IngestStats()

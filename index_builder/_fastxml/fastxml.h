@@ -64,8 +64,7 @@ typedef struct {
     Node *nodes;
     int n_nodes;
     int cap_nodes;
-    char *scratch;              /* decoded text */
-    Py_ssize_t cap_scratch;
+    Buf scratch;                /* decoded text */
     int has_cr;                 /* the document holds '\r' (text must be rewritten) */
     const char *root;           /* the root element's name */
     Py_ssize_t root_len;
@@ -111,6 +110,7 @@ int attr_str(Parser *ps, const Node *node, const char *name, Str *out, int *foun
 
 PyObject *decode(Parser *ps, const char *s, Py_ssize_t n, int amp);
 PyObject *decode_stripped(Parser *ps, const char *s, Py_ssize_t n, int amp);
+PyObject *stripped(PyObject *text);   /* str.strip(), stealing the str (NULL passes) */
 PyObject *text_or_none(Parser *ps, const Node *node);
 PyObject *attr(Parser *ps, const Node *node, const char *name, PyObject *deflt);
 PyObject *int_or_none(Parser *ps, const char *s, Py_ssize_t n, int amp);

@@ -49,22 +49,6 @@ in_python:;
     return 0;
 }
 
-/* A str of the buffer with str.strip() applied (artist_credit ends with it) */
-static PyObject *stripped_object(const Buf *b) {
-    PyObject *text = buf_object(b);
-    if (text == NULL) return NULL;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    if (len > 0 && (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0)) ||
-                    Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, len - 1)))) {
-        PyObject *stripped = PyObject_CallMethod(text, "strip", NULL);
-        Py_DECREF(text);
-        return stripped;
-    }
-    return text;
-}
-
 /* Values kept until the row is done (their bytes may live in owner objects) */
 typedef struct {
     Str *items;
@@ -524,7 +508,8 @@ PyObject *release_row_and_part(Parser *ps, const Node *element, int with_details
     if ((v[PART_ARTISTS] = PyList_New(0)) == NULL ||
         release_artists(ps, artists, json, credit, v[PART_ARTISTS]) < 0) goto done;
     JSON_VALUE(ARTISTS)
-    if ((v[ARTIST_NAMES] = stripped_object(credit)) == NULL) goto done;
+    /* artist_credit ends with str.strip() */
+    if ((v[ARTIST_NAMES] = stripped(buf_object(credit))) == NULL) goto done;
     details->len = 0;
     if (extra_artists(ps, extra, json, names, with_details) < 0) goto done;
     JSON_VALUE(EXTRA)

@@ -313,9 +313,9 @@ int scan_next_record(Parser *ps) {
 
 void scan_free(Parser *ps) {
     PyMem_Free(ps->nodes);
-    PyMem_Free(ps->scratch);
+    PyMem_Free(ps->scratch.data);
     ps->nodes = NULL;
-    ps->scratch = NULL;
+    ps->scratch.data = NULL;
     for (size_t i = 0; i < sizeof(ps->out) / sizeof(ps->out[0]); i++) {
         PyMem_Free(ps->out[i].data);
         ps->out[i].data = NULL;
@@ -323,19 +323,6 @@ void scan_free(Parser *ps) {
 }
 
 /* ---------------------------------------------------------------- text */
-
-static int grow_scratch(Parser *ps, Py_ssize_t need) {
-    if (need <= ps->cap_scratch) return 0;
-    Py_ssize_t cap = need < 4096 ? 4096 : need * 2;
-    char *scratch = PyMem_Realloc(ps->scratch, (size_t)cap);
-    if (scratch == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    ps->scratch = scratch;
-    ps->cap_scratch = cap;
-    return 0;
-}
 
 static inline int has_cr(Parser *ps, const char *s, Py_ssize_t n) {
     return ps->has_cr && n > 0 && memchr(s, '\r', (size_t)n) != NULL;
@@ -345,8 +332,9 @@ static inline int has_cr(Parser *ps, const char *s, Py_ssize_t n) {
  * reads them ("\r\n" and a lone "\r" become "\n"). */
 PyObject *decode(Parser *ps, const char *s, Py_ssize_t n, int amp) {
     if (!amp && !has_cr(ps, s, n)) return PyUnicode_DecodeUTF8(s, n, "strict");
-    if (grow_scratch(ps, n) < 0) return NULL;
-    char *out = ps->scratch;
+    ps->scratch.len = 0;
+    if (reserve(&ps->scratch, n) < 0) return NULL;
+    char *out = ps->scratch.data;
     const char *end = s + n;
     while (s < end) {
         char c = *s;
@@ -364,7 +352,7 @@ PyObject *decode(Parser *ps, const char *s, Py_ssize_t n, int amp) {
             s++;
         }
     }
-    return PyUnicode_DecodeUTF8(ps->scratch, out - ps->scratch, "strict");
+    return PyUnicode_DecodeUTF8(ps->scratch.data, out - ps->scratch.data, "strict");
 }
 
 static inline void trim_ascii(const char **s, Py_ssize_t *n) {
@@ -378,16 +366,19 @@ static inline void trim_ascii(const char **s, Py_ssize_t *n) {
 PyObject *decode_stripped(Parser *ps, const char *s, Py_ssize_t n, int amp) {
     trim_ascii(&s, &n);
     if (n == 0) return Py_NewRef(empty_string);
-    PyObject *text = decode(ps, s, n, amp);
+    return stripped(decode(ps, s, n, amp));
+}
+
+PyObject *stripped(PyObject *text) {
     if (text == NULL) return NULL;
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     if (len > 0 && (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0)) ||
                     Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, len - 1)))) {
-        PyObject *stripped = PyObject_CallMethod(text, "strip", NULL);
+        PyObject *result = PyObject_CallMethod(text, "strip", NULL);
         Py_DECREF(text);
-        return stripped;
+        return result;
     }
     return text;
 }

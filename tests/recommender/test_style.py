@@ -79,7 +79,10 @@ def test_style_weight_zero_is_the_plain_max_ranking(store, jazz_collection):
     served = engine.recommend(jazz_collection, k=20, strategy="max", diversity=0,
                               max_per_artist=0, style_weight=0).items
     assert [i["album_id"] for i in served] == expected[:20].tolist()
-    assert [i["score"] for i in served] == [round(float(plain[a]), 6) for a in expected[:20]]
+    # the served path sums the same float32 products in another order (FAISS vs numpy):
+    # equal to the last float32 digit, so rounded to 6 decimals they may differ by one
+    assert [i["score"] for i in served] == pytest.approx([float(plain[a]) for a in expected[:20]],
+                                                         abs=2e-6)
 
 
 def test_score_is_the_strategy_score_plus_weight_times_overlap(store, jazz_collection):
