@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - an install without a C compiler
     _fastxml = None
     Unsupported: type = Exception
 else:
-    _fastxml.setup(_int_or_none, parse_year, catalog.display_name, text.notes_line)
+    _fastxml.setup(_int_or_none, parse_year, catalog.display_name, text.notes_line, text.text_hash)
     Unsupported = _fastxml.Unsupported
     if os.environ.get("DISCOGS_RECS_PURE_PYTHON"):  # to compare, or to rule it out
         _fastxml = None

@@ -26,6 +26,7 @@ extern PyObject *py_int_or_none;     /* parse._int_or_none, for non-ASCII number
 extern PyObject *py_parse_year;      /* parse.parse_year, for non-ASCII dates */
 extern PyObject *py_display_name;    /* catalog.display_name, for non-ASCII names */
 extern PyObject *py_notes_line;      /* text.notes_line, for notes with markup */
+extern PyObject *py_text_hash;       /* text.text_hash: OpenSSL hashes faster than C would */
 
 enum {
     K_ID, K_NAME, K_ANV, K_JOIN, K_ROLE, K_TRACKS, K_POSITION, K_TITLE, K_DURATION,
@@ -124,17 +125,25 @@ int find_attr(const Node *node, const char *name, Py_ssize_t name_len,
 int set_steal(PyObject *dict, PyObject *key, PyObject *value);
 int append_steal(PyObject *list, PyObject *value);
 
-/* ---------------------------------------------------------------- json.c, sha1.c */
+/* ---------------------------------------------------------------- json.c */
 
-int reserve(Buf *b, Py_ssize_t extra);
-int put(Buf *b, const char *s, Py_ssize_t n);
+int grow(Buf *b, Py_ssize_t extra);
+/* inline: the JSON is written a few bytes at a time */
+static inline int reserve(Buf *b, Py_ssize_t extra) {
+    return b->len + extra <= b->cap ? 0 : grow(b, extra);
+}
+static inline int put(Buf *b, const char *s, Py_ssize_t n) {
+    if (reserve(b, n) < 0) return -1;
+    memcpy(b->data + b->len, s, (size_t)n);
+    b->len += n;
+    return 0;
+}
 #define PUTS(b, literal) put(b, literal, (Py_ssize_t)sizeof(literal) - 1)
 PyObject *buf_object(const Buf *b);                       /* a str of the buffer */
 int json_string(Buf *b, const char *s, Py_ssize_t n);     /* a JSON string of UTF-8 */
 int json_str(Buf *b, const Str *value);
 int json_int(Buf *b, PyObject *value);                    /* an int, or null for None */
 int json_value(Buf *b, PyObject *value);                  /* str, int, None, list, dict */
-void sha1_hex(const char *data, Py_ssize_t n, char out[41]);
 
 /* ---------------------------------------------------------------- records.c, rows.c, albums.c */
 

@@ -1,8 +1,7 @@
 /* Growing buffers and JSON output, as catalog.dumps (orjson, compact) writes it. */
 #include "fastxml.h"
 
-int reserve(Buf *b, Py_ssize_t extra) {
-    if (b->len + extra <= b->cap) return 0;
+int grow(Buf *b, Py_ssize_t extra) {
     Py_ssize_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + extra) cap *= 2;
     char *data = PyMem_Realloc(b->data, (size_t)cap);
@@ -15,30 +14,33 @@ int reserve(Buf *b, Py_ssize_t extra) {
     return 0;
 }
 
-int put(Buf *b, const char *s, Py_ssize_t n) {
-    if (reserve(b, n) < 0) return -1;
-    memcpy(b->data + b->len, s, (size_t)n);
-    b->len += n;
-    return 0;
-}
-
 PyObject *buf_object(const Buf *b) {
     if (b->len == 0) return Py_NewRef(empty_string);
     return PyUnicode_DecodeUTF8(b->data, b->len, "strict");
 }
 
-/* A JSON string as orjson and json (ensure_ascii=False) write it. */
+/* Bytes a JSON string must escape, looked up rather than compared */
+static unsigned char needs_escape[256];
+
+/* A JSON string as orjson and json (ensure_ascii=False) write it: runs of plain bytes
+ * are copied whole. */
 int json_string(Buf *b, const char *s, Py_ssize_t n) {
     static const char hex[] = "0123456789abcdef";
+    if (!needs_escape[0]) {
+        for (int c = 0; c < 0x20; c++) needs_escape[c] = 1;
+        needs_escape['"'] = needs_escape['\\'] = 1;
+    }
     if (reserve(b, 6 * n + 2) < 0) return -1;
     char *out = b->data + b->len;
     *out++ = '"';
-    for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *out++ = (char)c;
-            continue;
-        }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_ssize_t run = i;
+        while (run < n && !needs_escape[(unsigned char)s[run]]) run++;
+        memcpy(out, s + i, (size_t)(run - i));
+        out += run - i;
+        if (run == n) break;
+        unsigned char c = (unsigned char)s[run];
         *out++ = '\\';
         switch (c) {
         case '"': *out++ = '"'; break;
@@ -52,6 +54,7 @@ int json_string(Buf *b, const char *s, Py_ssize_t n) {
             *out++ = 'u'; *out++ = '0'; *out++ = '0';
             *out++ = hex[c >> 4]; *out++ = hex[c & 15];
         }
+        i = run + 1;
     }
     *out++ = '"';
     b->len = out - b->data;

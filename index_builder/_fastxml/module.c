@@ -8,6 +8,7 @@ PyObject *py_int_or_none;
 PyObject *py_parse_year;
 PyObject *py_display_name;
 PyObject *py_notes_line;
+PyObject *py_text_hash;
 PyObject *KEYS[N_KEYS];
 
 static const char *KEY_NAMES[N_KEYS] = {
@@ -20,7 +21,8 @@ static const char *KEY_NAMES[N_KEYS] = {
 };
 
 static int ready(void) {
-    if (py_int_or_none && py_parse_year && py_display_name && py_notes_line) return 1;
+    if (py_int_or_none && py_parse_year && py_display_name && py_notes_line && py_text_hash)
+        return 1;
     PyErr_SetString(PyExc_RuntimeError, "call _fastxml.setup() first");
     return 0;
 }
@@ -157,14 +159,15 @@ static PyObject *fastxml_album_row(PyObject *module, PyObject *args) {
 
 static PyObject *fastxml_setup(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *int_or_none_f, *parse_year_f, *display_name_f, *notes_line_f;
-    if (!PyArg_ParseTuple(args, "OOOO:setup", &int_or_none_f, &parse_year_f, &display_name_f,
-                          &notes_line_f))
+    PyObject *int_or_none_f, *parse_year_f, *display_name_f, *notes_line_f, *text_hash_f;
+    if (!PyArg_ParseTuple(args, "OOOOO:setup", &int_or_none_f, &parse_year_f, &display_name_f,
+                          &notes_line_f, &text_hash_f))
         return NULL;
     Py_XSETREF(py_int_or_none, Py_NewRef(int_or_none_f));
     Py_XSETREF(py_parse_year, Py_NewRef(parse_year_f));
     Py_XSETREF(py_display_name, Py_NewRef(display_name_f));
     Py_XSETREF(py_notes_line, Py_NewRef(notes_line_f));
+    Py_XSETREF(py_text_hash, Py_NewRef(text_hash_f));
     Py_RETURN_NONE;
 }
 
@@ -184,8 +187,9 @@ static PyMethodDef methods[] = {
      "album_row(part, with_details) -> albums.single_album_row(part, template), the\n"
      "albums-table values of a release alone (template full-v1 with details, else core-v1)."},
     {"setup", fastxml_setup, METH_VARARGS,
-     "setup(int_or_none, parse_year, display_name, notes_line): the Python functions\n"
-     "that decide the rare values (beyond ASCII, markup in notes) the C code leaves."},
+     "setup(int_or_none, parse_year, display_name, notes_line, text_hash): the Python\n"
+     "functions that decide the rare values (beyond ASCII, markup in notes) the C code\n"
+     "leaves, and the hash of album texts."},
     {NULL, NULL, 0, NULL},
 };
 
