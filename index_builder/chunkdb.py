@@ -15,7 +15,7 @@ import os
 import sqlite3
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import albums, catalog
+from . import albums, catalog, fast
 
 SCHEMA = "chunk"  # the name a piece is attached under in the writer's connection
 
@@ -62,21 +62,33 @@ def _empty_piece(tables: Tuple[str, ...]) -> bytes:
 
 def pack(read: int, tables: Dict[str, Sequence[tuple]]) -> bytes:
     """Parser side: the rows of one piece as a serialized database; the first table is
-    the one whose rows a --limit counts."""
+    the one whose rows a --limit counts. Compiled where it can be (fast.pack_piece
+    binds values in place; this is its reference)."""
+    empty = _empty_piece(tuple(tables))
+    key_rows = next(iter(tables.values()))
+    ordered = [("file_order", [(row[0],) for row in key_rows])] + list(tables.items())
+    packed = fast.pack_piece(empty, read, ordered)
+    return packed if packed is not None else pack_in_python(empty, read, ordered)
+
+
+def pack_in_python(empty: bytes, read: int, tables: List[Tuple[str, Sequence[tuple]]]) -> bytes:
     global _connection, _owner_pid
     if _connection is None or _owner_pid != os.getpid():  # one per process, never forked
         _connection = sqlite3.connect(":memory:")
         _owner_pid = os.getpid()
     conn = _connection
     # Starting from an empty copy is ten times cheaper than a new connection and schema.
-    conn.deserialize(_empty_piece(tuple(tables)))
+    conn.deserialize(empty)
     conn.execute(f"PRAGMA user_version={int(read)}")
-    key_rows = next(iter(tables.values()))
-    conn.executemany("INSERT INTO file_order VALUES (?)", [(row[0],) for row in key_rows])
-    for table, rows in tables.items():
-        catalog.insert_rows(conn, table, TABLES[table][0], rows)
+    for table, rows in tables:
+        if rows:
+            catalog.insert_rows(conn, table, _columns(table), rows)
     conn.commit()
     return conn.serialize()
+
+
+def _columns(table: str) -> List[str]:
+    return ["id"] if table == "file_order" else TABLES[table][0]
 
 
 class Writer:

@@ -10,7 +10,7 @@ same values on every dump file and edge case.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import catalog, text
 from .parse import _int_or_none, parse_year
@@ -71,3 +71,10 @@ def staged_releases(document, template: str, alone: bool) -> Optional[tuple]:
         return _fastxml.staged_releases(document, template == "full-v1", alone)
     except Unsupported:
         return None
+
+
+def pack_piece(empty: bytes, read: int, tables: List[Tuple[str, Sequence[tuple]]]) -> Optional[bytes]:
+    """chunkdb.pack_in_python's database, or None where it is not compiled."""
+    if _fastxml is None or not _fastxml.PACKS_PIECES:
+        return None
+    return _fastxml.pack_piece(empty, read, tables)

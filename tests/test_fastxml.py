@@ -297,3 +297,27 @@ def test_ingest_writes_the_same_catalogue_either_way(tmp_path: Path, monkeypatch
         catalogues.append(_tables(path))
     assert catalogues[0] == catalogues[1]
     assert len(catalogues[0]["albums"]) == (3040 if with_masters else 975)
+
+
+@needs_compiled
+def test_pieces_packed_in_c_hold_what_python_packs():
+    if not _fastxml.PACKS_PIECES:
+        pytest.skip("built without sqlite3.h")
+    document = EDGE_CASES["display names"]
+    read, rows, singles, members, parts = ingest._rows_from_document(
+        document, "release", Filters(), alone=True)
+    duplicated = rows + rows[:1]  # a repeated id replaces the row, as in Python
+    tables = {"releases": duplicated, "single_albums": singles, "member_albums": members,
+              "parts": parts}
+    empty = chunkdb._empty_piece(tuple(tables))
+    ordered = [("file_order", [(r[0],) for r in duplicated])] + list(tables.items())
+    dumps = []
+    for packed in (_fastxml.pack_piece(empty, read, ordered),
+                   chunkdb.pack_in_python(empty, read, ordered)):
+        conn = sqlite3.connect(":memory:")
+        conn.deserialize(packed)
+        dumps.append({t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+                      for t in ("file_order", *tables)}
+                     | {"read": conn.execute("PRAGMA user_version").fetchone()[0]})
+    assert dumps[0] == dumps[1]
+    assert dumps[0]["read"] == read and len(dumps[0]["releases"]) == len(rows)

@@ -154,4 +154,9 @@ PyObject *release_row_and_part(Parser *ps, const Node *element, int with_details
 /* albums.single_album_row(part, template): the albums-table values of a release alone */
 PyObject *album_row_of_part(PyObject *part, int with_details);
 
+/* ---------------------------------------------------------------- piece.c */
+
+/* chunkdb.pack: [(table, rows)] into a copy of `empty`, serialized */
+PyObject *pack_piece(PyObject *empty, long long read, PyObject *tables);
+
 #endif

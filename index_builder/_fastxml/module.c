@@ -157,6 +157,15 @@ static PyObject *fastxml_album_row(PyObject *module, PyObject *args) {
     return album_row_of_part(part, with_details);
 }
 
+static PyObject *fastxml_pack_piece(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *empty, *tables;
+    long long read;
+    if (!PyArg_ParseTuple(args, "OLO!:pack_piece", &empty, &read, &PyList_Type, &tables))
+        return NULL;
+    return pack_piece(empty, read, tables);
+}
+
 static PyObject *fastxml_setup(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *int_or_none_f, *parse_year_f, *display_name_f, *notes_line_f, *text_hash_f;
@@ -183,6 +192,10 @@ static PyMethodDef methods[] = {
     {"staged_releases", fastxml_staged_releases, METH_VARARGS,
      "staged_releases(document, with_details, alone) -> (records, rows, single albums,\n"
      "member albums, parts): ingest._staged over release_rows, in one call."},
+    {"pack_piece", fastxml_pack_piece, METH_VARARGS,
+     "pack_piece(empty, read, [(table, rows)]) -> bytes: the rows inserted into a copy of\n"
+     "the serialized database `empty`, its user_version set to `read`, serialized again\n"
+     "(chunkdb.pack). Only where PACKS_PIECES is true."},
     {"album_row", fastxml_album_row, METH_VARARGS,
      "album_row(part, with_details) -> albums.single_album_row(part, template), the\n"
      "albums-table values of a release alone (template full-v1 with details, else core-v1)."},
@@ -213,5 +226,10 @@ PyMODINIT_FUNC PyInit__fastxml(void) {
         "The piece holds XML the fast path leaves to lxml.", NULL, NULL);
     if (Unsupported == NULL || PyModule_AddObjectRef(module, "Unsupported", Unsupported) < 0)
         return NULL;
+#ifdef FASTXML_SQLITE
+    if (PyModule_AddObjectRef(module, "PACKS_PIECES", Py_True) < 0) return NULL;
+#else
+    if (PyModule_AddObjectRef(module, "PACKS_PIECES", Py_False) < 0) return NULL;
+#endif
     return module;
 }
