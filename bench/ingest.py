@@ -2,6 +2,7 @@
 
     python -m bench.ingest                      # 200,000 and 1,000,000 releases
     python -m bench.ingest --sizes 200000 --repeats 3
+    python -m bench.ingest --sizes 200000 --breakdown 20000   # CPU time per step
 
 The dumps are the real 1,000-release 2020-08 sample replicated under new ids (see
 bench/common.py; built once, cached in /tmp/discogs-bench). For each size, interleaved
