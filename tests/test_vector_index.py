@@ -4,15 +4,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index_builder.vector_index import (build_index, choose_index_type, estimated_bytes,
-                                        load_index, search)
+from index_builder.vector_index import (HNSW_MAX_VECTORS, build_index, choose_index_type,
+                                        estimated_bytes, load_index, search)
 
 
 def test_choice_follows_size_and_memory_budget():
     assert choose_index_type(1_000, 384) == "flat"
     assert choose_index_type(200_000, 384) == "flat"
     assert choose_index_type(1_000_000, 384, memory_budget=8 << 30) == "hnsw"
-    assert choose_index_type(10_000_000, 384, memory_budget=8 << 30) == "hnsw_sq8"
+    assert choose_index_type(1_000_000, 384, memory_budget=1 << 30) == "hnsw_sq8"
+    assert choose_index_type(1_000_000, 384, memory_budget=512 << 20) == "ivf_sq8"
+    # HNSW's recall falls with size: the largest catalogues get IVF even when HNSW fits
+    assert choose_index_type(HNSW_MAX_VECTORS, 384, memory_budget=64 << 30) == "hnsw"
+    assert choose_index_type(HNSW_MAX_VECTORS + 1, 384, memory_budget=64 << 30) == "ivf_sq8"
     assert choose_index_type(19_000_000, 384, memory_budget=8 << 30) == "ivf_sq8"
     assert estimated_bytes("ivf_sq8", 10, 384) < estimated_bytes("hnsw_sq8", 10, 384) \
         < estimated_bytes("hnsw", 10, 384)
