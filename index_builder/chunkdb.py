@@ -65,10 +65,15 @@ def pack(read: int, tables: Dict[str, Sequence[tuple]]) -> bytes:
     the one whose rows a --limit counts. Compiled where it can be (fast.pack_piece
     binds values in place; this is its reference)."""
     empty = _empty_piece(tuple(tables))
-    key_rows = next(iter(tables.values()))
-    ordered = [("file_order", [(row[0],) for row in key_rows])] + list(tables.items())
+    ordered = with_file_order(tables)
     packed = fast.pack_piece(empty, read, ordered)
     return packed if packed is not None else pack_in_python(empty, read, ordered)
+
+
+def with_file_order(tables: Dict[str, Sequence[tuple]]) -> List[Tuple[str, Sequence[tuple]]]:
+    """The tables as both packers take them, `file_order` (the key table's ids) first."""
+    key_rows = next(iter(tables.values()))
+    return [("file_order", [(row[0],) for row in key_rows])] + list(tables.items())
 
 
 def pack_in_python(empty: bytes, read: int, tables: List[Tuple[str, Sequence[tuple]]]) -> bytes:

@@ -310,7 +310,7 @@ def test_pieces_packed_in_c_hold_what_python_packs():
     tables = {"releases": duplicated, "single_albums": singles, "member_albums": members,
               "parts": parts}
     empty = chunkdb._empty_piece(tuple(tables))
-    ordered = [("file_order", [(r[0],) for r in duplicated])] + list(tables.items())
+    ordered = chunkdb.with_file_order(tables)
     dumps = []
     for packed in (_fastxml.pack_piece(empty, read, ordered),
                    chunkdb.pack_in_python(empty, read, ordered)):

@@ -19,17 +19,18 @@ PyObject *buf_object(const Buf *b) {
     return PyUnicode_DecodeUTF8(b->data, b->len, "strict");
 }
 
-/* Bytes a JSON string must escape, looked up rather than compared */
-static unsigned char needs_escape[256];
+/* Bytes a JSON string must escape, looked up rather than compared: the controls, '"'
+ * and '\\' */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
 
 /* A JSON string as orjson and json (ensure_ascii=False) write it: runs of plain bytes
  * are copied whole. */
 int json_string(Buf *b, const char *s, Py_ssize_t n) {
     static const char hex[] = "0123456789abcdef";
-    if (!needs_escape[0]) {
-        for (int c = 0; c < 0x20; c++) needs_escape[c] = 1;
-        needs_escape['"'] = needs_escape['\\'] = 1;
-    }
     if (reserve(b, 6 * n + 2) < 0) return -1;
     char *out = b->data + b->len;
     *out++ = '"';
