@@ -194,7 +194,21 @@ UNSUPPORTED = {
     "line break in an attribute": release('<labels><label name="A\nB"/></labels>'),
     "namespace prefix": release("<x:title>A</x:title>"),
     "unquoted attribute": b"<r><release id=1/></r>",
+    # found by the differential fuzzer (tests/fastxml_fuzz.py, docs/fuzzing.md)
+    "repeated attribute": release('<labels><label name="A" catno="1" name="B"/></labels>'),
+    "repeated attribute of a record": b"<r><release id='1' status='x' id='2'/></r>",
+    "']]>' in text": release("<title>A ]]> B</title>"),
+    "']]>' after a child": release("<artists><artist><id>1</id>]]></artist></artists>"),
+    "']]>' between records": b"<r><release id='1'/>]]><release id='2'/></r>",
+    "default namespace": release("<title xmlns='urn:x'>A</title><country>UK</country>"),
+    "more attributes than the dumps have": release(
+        "<labels><label " + " ".join(f'a{i}="{i}"' for i in range(17)) + "/></labels>"),
 }
+# The ones lxml refuses: the compiled path must refuse them too (never return records)
+MALFORMED = ("control character", "invalid UTF-8", "undefined entity", "character reference "
+             "XML forbids", "mismatched end tag", "truncated", "unquoted attribute",
+             "repeated attribute", "repeated attribute of a record", "']]>' in text",
+             "']]>' after a child", "']]>' between records")
 
 
 @needs_compiled
@@ -217,6 +231,18 @@ def test_anything_else_is_left_to_lxml(name: str):
         assert_same(parse_document(document, "release"), expected)
         assert ingest._rows_from_document(document, "release", Filters())[1] == \
             [catalog.release_row(r) for r in expected]
+
+
+@needs_compiled
+@pytest.mark.parametrize("name", MALFORMED)
+def test_what_lxml_refuses_the_compiled_path_refuses(name: str):
+    with pytest.raises(ChunkSyntaxError):
+        parse_document_lxml(UNSUPPORTED[name], "release")
+    for kind in ("release", "master"):
+        with pytest.raises(_fastxml.Unsupported):
+            _fastxml.parse(UNSUPPORTED[name], kind)
+    with pytest.raises(_fastxml.Unsupported):
+        _fastxml.release_rows(UNSUPPORTED[name], False)
 
 
 def test_filters_take_the_python_path_and_agree():

@@ -152,6 +152,14 @@ static int check_references(const char *s, const char *end) {
     return found;
 }
 
+/* Character data: checked references, and no "]]>" (XML allows it only to end a CDATA
+ * section, so lxml refuses it). Returns whether the text holds a reference. */
+static int check_text(const char *s, const char *end) {
+    for (const char *gt = s; (gt = memchr(gt, '>', (size_t)(end - gt))) != NULL; gt++)
+        if (gt - s >= 2 && gt[-1] == ']' && gt[-2] == ']') return unsupported("']]>' in text");
+    return check_references(s, end);
+}
+
 static int parse_name(Parser *ps) {
     const char *p = ps->p;
     if (p >= ps->end || !is_name_start((unsigned char)*p))
@@ -175,9 +183,17 @@ static int parse_end_tag(Parser *ps, const char *name, Py_ssize_t name_len) {
     return 0;
 }
 
-/* After a start tag's name: checks the attributes; sets *empty for "/>". */
+/* More than any element of the dumps has */
+#define MAX_ATTRIBUTES 16
+
+/* After a start tag's name: checks the attributes; sets *empty for "/>". Like lxml it
+ * refuses a repeated attribute; a namespace declaration (xmlns="...", which renames the
+ * elements) is left to lxml. */
 static int parse_attributes(Parser *ps, int *empty) {
     const char *p = ps->p, *end = ps->end;
+    const char *names[MAX_ATTRIBUTES];
+    Py_ssize_t name_lens[MAX_ATTRIBUTES];
+    int count = 0;
     *empty = 0;
     for (;;) {
         int spaced = 0;
@@ -191,6 +207,15 @@ static int parse_attributes(Parser *ps, int *empty) {
         if (!spaced) return unsupported("attributes without space between them");
         ps->p = p;
         if (parse_name(ps) < 0) return -1;
+        Py_ssize_t name_len = ps->p - p;
+        if (name_len == 5 && memcmp(p, "xmlns", 5) == 0)
+            return unsupported("a namespace declaration");
+        if (count == MAX_ATTRIBUTES) return unsupported("too many attributes");
+        for (int i = 0; i < count; i++)
+            if (name_lens[i] == name_len && memcmp(names[i], p, (size_t)name_len) == 0)
+                return unsupported("a repeated attribute");
+        names[count] = p;
+        name_lens[count++] = name_len;
         p = ps->p;
         while (p < end && is_space(*p)) p++;
         if (p >= end || *p != '=') return unsupported("an attribute without a value");
@@ -234,7 +259,7 @@ static int parse_element(Parser *ps, int depth) {
             const char *start = ps->p;
             const char *lt = memchr(start, '<', (size_t)(end - start));
             if (lt == NULL) return unsupported("an element that does not end");
-            int amp = check_references(start, lt);
+            int amp = check_text(start, lt);
             if (amp < 0) return -1;
             if (lt + 1 >= end) return unsupported("markup that does not end");
             if (first_text) {
@@ -295,7 +320,7 @@ int scan_next_record(Parser *ps) {
     /* text between records: ignored, but it must be well-formed */
     const char *lt = memchr(ps->p, '<', (size_t)(end - ps->p));
     if (lt == NULL) return unsupported("a document that does not end");
-    if (check_references(ps->p, lt) < 0) return -1;
+    if (check_text(ps->p, lt) < 0) return -1;
     ps->p = lt;
     if (lt + 1 >= end) return unsupported("markup that does not end");
     if (lt[1] == '/') {
