@@ -37,6 +37,11 @@ def _text(element) -> str:
     return text.strip() if text else ""
 
 
+# The largest id: SQLite's INTEGER is 64-bit, signed; a larger number is not an id (a
+# record with one is skipped, as one without an id)
+MAX_ID = 2 ** 63 - 1
+
+
 def _int_or_none(value: Optional[str]) -> Optional[int]:
     if value is None:
         return None
@@ -48,7 +53,7 @@ def _int_or_none(value: Optional[str]) -> Optional[int]:
         number = int(value)
     except ValueError:  # digits int() does not read, such as superscripts
         return None
-    return number if number > 0 else None
+    return number if 0 < number <= MAX_ID else None
 
 
 # The converters below run once per element of a 60 GB dump, so they avoid helper calls

@@ -115,6 +115,12 @@ EDGE_CASES = {
         "<released>\u0661\u0669\u0669\u0669-01</released>"),
     "ids out of range and years": b"<r>" + release("<released>1492-10-12</released>", 'id="0"')[3:-4]
     + release("<released>c. 1999 / 2001</released>", 'id="99999999999999999999999"')[3:],
+    "ids at and beyond SQLite's 2^63 - 1": b"<r>" + release(
+        "<artists><artist><id>9223372036854775808</id><name>Beyond</name></artist>"
+        "<artist><id>09223372036854775807</id><name>At</name></artist></artists>"
+        '<labels><label name="L" id="18446744073709551616"/></labels>'
+        "<master_id>9223372036854775808</master_id>", 'id="9223372036854775807"')[3:-4]
+    + release("<title>skipped</title>", 'id="9223372036854775808"')[3:],
     "display names": release(
         "<artists><artist><name>Chris Bigg (2)</name><join>&amp;</join></artist>"
         "<artist><name>Nbsp\u00a0(3)</name><anv>Shown (12)</anv><join>,</join></artist>"
@@ -252,6 +258,22 @@ def test_filters_take_the_python_path_and_agree():
         expected = [catalog.release_row(r) for r in parse_document_lxml(document, "release")
                     if kept.keeps_release(r)]
         assert ingest._rows_from_document(document, "release", kept)[1] == expected
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "Python"])
+def test_ids_beyond_64_bits_are_not_ids(tmp_path: Path, monkeypatch, compiled: bool):
+    """Found by the fuzzer: ingest failed with "Python int too large to convert to SQLite
+    INTEGER" on such an id, either way; now the record is skipped as one without an id."""
+    if not compiled:
+        monkeypatch.setattr(fast, "_fastxml", None)
+    dump = tmp_path / "releases.xml"
+    dump.write_text('<releases><release id="1"><title>A</title><master_id>99999999999999999999'
+                    '</master_id></release><release id="99999999999999999999"><title>B</title>'
+                    "</release></releases>")
+    ingest.ingest(str(tmp_path / "catalog.sqlite"), str(dump), None, Filters(), workers=1,
+                  progress=False)
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as conn:
+        assert conn.execute("SELECT release_id, master_id FROM releases").fetchall() == [(1, None)]
 
 
 def test_pieces_of_different_sizes_are_copied_in_turn(tmp_path: Path):

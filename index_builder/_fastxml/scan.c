@@ -511,7 +511,7 @@ static int is_ascii(const char *s, Py_ssize_t n) {
     return 1;
 }
 
-/* parse._int_or_none of a raw span (NULL for None) */
+/* parse._int_or_none of a raw span (NULL for None): None beyond 2^63 - 1 */
 PyObject *int_or_none(Parser *ps, const char *s, Py_ssize_t n, int amp) {
     if (s == NULL) Py_RETURN_NONE;
     if (amp || !is_ascii(s, n)) {
@@ -538,6 +538,13 @@ PyObject *int_or_none(Parser *ps, const char *s, Py_ssize_t n, int amp) {
     if (digits == NULL) return NULL;
     PyObject *value = PyLong_FromUnicodeObject(digits, 10);
     Py_DECREF(digits);
+    if (value == NULL) return NULL;
+    int overflow;
+    PyLong_AsLongLongAndOverflow(value, &overflow);  /* parse.MAX_ID: SQLite's INTEGER */
+    if (overflow) {
+        Py_DECREF(value);
+        Py_RETURN_NONE;
+    }
     return value;
 }
 
