@@ -226,8 +226,20 @@ def check(document: bytes, kind: str, compiled=None) -> Outcome:
             in_c, in_python = _packed(compiled, document)
             assert in_c == in_python, "the packed pieces differ"
     except AssertionError as exc:
-        raise Disagreement(f"both accept the document but give different values ({exc})") from exc
+        raise Disagreement("both accept the document but give different values "
+                           f"({_difference(records, parse_document_lxml(document, kind))})") from exc
     return ALIKE
+
+
+def _difference(got: list, expected: list) -> str:
+    """Where the compiled records first differ from the reference's, in a few words."""
+    if len(got) != len(expected):
+        return f"{len(got)} records, the reference {len(expected)}"
+    for record, reference in zip(got, expected):
+        for key, value in reference.items():
+            if record.get(key) != value:
+                return f"{key}: {record.get(key)!r:.80}, the reference {value!r:.80}"
+    return "the rows, parts or packed pieces made from equal records"
 
 
 # ---------------------------------------------------------------- the run
@@ -236,7 +248,7 @@ class Target:
     """What libFuzzer calls: the mutator and the test of one input."""
 
     def __init__(self, records: Dict[str, List[bytes]], seconds: float):
-        self.records = [r for kind in records.values() for r in kind]
+        self.records = [record for of_kind in records.values() for record in of_kind]
         self.outcomes: Counter[Outcome] = collections.Counter()
         self.seconds = seconds
         self.started = time.monotonic()

@@ -15,6 +15,7 @@ import sys
 import sysconfig
 from glob import glob
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -45,26 +46,32 @@ def _preload() -> str:
     return " ".join(filter(None, [libasan, _gcc_library("libstdc++.so.6")]))
 
 
-@pytest.fixture(scope="module")
-def asan_build(tmp_path_factory) -> dict:
-    """The extension built with AddressSanitizer, and the environment to run it in."""
-    pytest.importorskip("atheris", reason="atheris is not installed (pip install -e '.[dev]')")
-    preload = _preload()
-    include = sysconfig.get_paths()["include"]
-    if not os.path.exists(os.path.join(include, "Python.h")):
-        pytest.skip("Python's headers are missing (apt install python3-dev)")
-    out = tmp_path_factory.mktemp("asan") / ("_fastxml" + sysconfig.get_config_var("EXT_SUFFIX"))
-    # as setup.py builds it, plus the sanitizer and frames for its reports
-    sqlite = [] if not (fast.AVAILABLE and fast._fastxml.PACKS_PIECES) else \
-        ["-DFASTXML_SQLITE=1", "-lsqlite3"]
+def _build(sources: List[Path], out_dir: Path) -> str:
+    """The extension built from `sources` as setup.py builds it, plus AddressSanitizer
+    and the frames its reports need; returns the module's path."""
+    out = out_dir / ("_fastxml" + sysconfig.get_config_var("EXT_SUFFIX"))
+    places = [sysconfig.get_config_var("INCLUDEDIR"), "/usr/include", "/usr/local/include"]
+    with_sqlite = any(place and os.path.exists(os.path.join(place, "sqlite3.h")) for place in places)
     command = ["gcc", "-shared", "-fPIC", "-g", "-O1", "-fno-omit-frame-pointer",
-               "-fsanitize=address", f"-I{include}", *SOURCES, "-o", str(out), *sqlite]
+               "-fsanitize=address", f"-I{sysconfig.get_paths()['include']}", *map(str, sources),
+               "-o", str(out)] + (["-DFASTXML_SQLITE=1", "-lsqlite3"] if with_sqlite else [])
     built = subprocess.run(command, capture_output=True, text=True)
     assert built.returncode == 0, f"{' '.join(command)}\n{built.stderr}"
+    return str(out)
+
+
+@pytest.fixture(scope="module")
+def asan_build(tmp_path_factory) -> dict:
+    """The AddressSanitizer build, in a folder of its own, and the environment to run it in."""
+    pytest.importorskip("atheris", reason="atheris is not installed (pip install -e '.[dev]')")
+    preload = _preload()
+    if not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")):
+        pytest.skip("Python's headers are missing (apt install python3-dev)")
+    module = _build(SOURCES, tmp_path_factory.mktemp("asan"))
     env = dict(os.environ, LD_PRELOAD=preload, ASAN_OPTIONS="detect_leaks=0",
                PYTHONMALLOC="malloc", PYTHONPATH=str(ROOT))
     env.pop("DISCOGS_RECS_PURE_PYTHON", None)
-    return {"module": str(out), "env": env}
+    return {"module": module, "env": env}
 
 
 def _fuzz(asan_build: dict, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -113,13 +120,22 @@ def test_saved_inputs_replay(asan_build: dict, tmp_path: Path):
     assert _tail(run).count("Executed ") == len(FOUND), _tail(run)
 
 
-def test_address_sanitizer_reports_in_that_environment(asan_build: dict):
-    """The canary: a heap overflow in the fuzzer's environment is reported and fails."""
-    overflow = ("import ctypes; libc = ctypes.CDLL(None); libc.malloc.restype = ctypes.c_void_p; "
-                "ctypes.string_at(libc.malloc(8), 64)")
-    run = subprocess.run([sys.executable, "-c", overflow], env=asan_build["env"],
-                         capture_output=True, text=True, timeout=60)
-    assert run.returncode != 0 and "heap-buffer-overflow" in run.stderr, run.stderr[-3000:]
+def test_a_planted_overflow_is_caught(asan_build: dict, tmp_path: Path):
+    """The harness can fail: the same sources with one node written past the scanner's
+    array (an off-by-one in new_node) are stopped by ASan's report within seconds."""
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    for source in SOURCES + glob(str(ROOT / "index_builder/_fastxml/*.h")):
+        shutil.copy(source, planted)
+    scan = planted / "scan.c"
+    correct = "if (ps->n_nodes == ps->cap_nodes) {"
+    assert correct in scan.read_text(), "new_node changed: plant the bug elsewhere"
+    scan.write_text(scan.read_text().replace(correct, "if (ps->n_nodes > ps->cap_nodes) {"))
+    module = _build(sorted(planted.glob("*.c")), planted)
+    run = _fuzz(dict(asan_build, module=module), tmp_path, "--seconds", str(SECONDS))
+    assert run.returncode != 0, _tail(run)
+    assert "ERROR: AddressSanitizer: heap-buffer-overflow" in run.stderr, _tail(run)
+    assert "in parse_element" in run.stderr and list((tmp_path / "failures").glob("crash-*"))
 
 
 class _AcceptsEverything:
