@@ -206,6 +206,7 @@ UNSUPPORTED = {
     "']]>' in text": release("<title>A ]]> B</title>"),
     "']]>' after a child": release("<artists><artist><id>1</id>]]></artist></artists>"),
     "']]>' between records": b"<r><release id='1'/>]]><release id='2'/></r>",
+    "']]>' in an attribute value (legal)": release('<labels><label name="A]]>B"/></labels>'),
     "default namespace": release("<title xmlns='urn:x'>A</title><country>UK</country>"),
     "more attributes than the dumps have": release(
         "<labels><label " + " ".join(f'a{i}="{i}"' for i in range(17)) + "/></labels>"),

@@ -152,14 +152,6 @@ static int check_references(const char *s, const char *end) {
     return found;
 }
 
-/* Character data: checked references, and no "]]>" (XML allows it only to end a CDATA
- * section, so lxml refuses it). Returns whether the text holds a reference. */
-static int check_text(const char *s, const char *end) {
-    for (const char *gt = s; (gt = memchr(gt, '>', (size_t)(end - gt))) != NULL; gt++)
-        if (gt - s >= 2 && gt[-1] == ']' && gt[-2] == ']') return unsupported("']]>' in text");
-    return check_references(s, end);
-}
-
 static int parse_name(Parser *ps) {
     const char *p = ps->p;
     if (p >= ps->end || !is_name_start((unsigned char)*p))
@@ -249,8 +241,9 @@ static int parse_element(Parser *ps, int depth) {
     const char *name = ps->p;
     if (parse_name(ps) < 0) return -1;
     Node node = {name, ps->p - name, ps->p, 0, NULL, 0, 0, -1, -1};
-    int empty;
-    if (parse_attributes(ps, &empty) < 0) return -1;
+    int empty = 0;
+    if (ps->p < end && *ps->p == '>') ps->p++;  /* no attributes: most tags */
+    else if (parse_attributes(ps, &empty) < 0) return -1;
     node.attrs_len = ps->p - node.attrs;
     if (!empty) {
         int last_child = -1;
@@ -259,7 +252,7 @@ static int parse_element(Parser *ps, int depth) {
             const char *start = ps->p;
             const char *lt = memchr(start, '<', (size_t)(end - start));
             if (lt == NULL) return unsupported("an element that does not end");
-            int amp = check_text(start, lt);
+            int amp = check_references(start, lt);
             if (amp < 0) return -1;
             if (lt + 1 >= end) return unsupported("markup that does not end");
             if (first_text) {
@@ -301,6 +294,11 @@ int scan_begin(Parser *ps, const char *document, Py_ssize_t length) {
     ps->p = document;
     ps->end = document + length;
     if (check_characters(ps, (const unsigned char *)document, length) < 0) return -1;
+    /* "]]>" may only end a CDATA section (never accepted here): lxml refuses it in text;
+     * in an attribute value it is legal, but the dumps never have it. One pass over the
+     * document (']' is rare) rather than a search in every text; lxml decides. */
+    for (const char *b = document; (b = memchr(b, ']', (size_t)(ps->end - b))) != NULL; b++)
+        if (ps->end - b >= 3 && b[1] == ']' && b[2] == '>') return unsupported("']]>'");
     const char *p = ps->p, *end = ps->end;
     while (p < end && is_space(*p)) p++;
     if (p + 1 >= end || *p != '<' || p[1] == '!' || p[1] == '?' || p[1] == '/')
@@ -320,7 +318,7 @@ int scan_next_record(Parser *ps) {
     /* text between records: ignored, but it must be well-formed */
     const char *lt = memchr(ps->p, '<', (size_t)(end - ps->p));
     if (lt == NULL) return unsupported("a document that does not end");
-    if (check_text(ps->p, lt) < 0) return -1;
+    if (check_references(ps->p, lt) < 0) return -1;
     ps->p = lt;
     if (lt + 1 >= end) return unsupported("markup that does not end");
     if (lt[1] == '/') {
