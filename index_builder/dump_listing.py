@@ -20,7 +20,8 @@ from html.parser import HTMLParser
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, quote, urlsplit
 
-from .sources import DumpError, DumpUnreachable, http_session, http_error
+from .sources import (DumpError, DumpUnreachable, http_error, http_session,
+                      request_error_reason)
 
 DEFAULT_DUMP_URL = "https://data.discogs.com"
 KINDS = ("releases", "masters", "artists", "labels")
@@ -111,24 +112,37 @@ class DumpListing:
         self._session = session
         self._pages: Dict[str, _Links] = {}
 
-    def _page(self, prefix: str) -> _Links:
-        if prefix not in self._pages:
-            import requests
+    @property
+    def session(self):
+        if self._session is None:
+            self._session = http_session(connect_retries=2)
+        return self._session
 
+    def _get(self, url: str):
+        import requests
+
+        try:
+            return self.session.get(url, timeout=LISTING_TIMEOUT)
+        except requests.RequestException as exc:
+            reason = request_error_reason(exc, LISTING_TIMEOUT)
+            raise DumpUnreachable(f"cannot reach {self.base_url} ({reason}); check your network "
+                                  "or proxy, set DISCOGS_RECS_DUMP_URL to a mirror, or pass "
+                                  "local dump files", self.base_url, reason) from exc
+
+    def _page(self, prefix: str, missing_ok: bool = False) -> _Links:
+        """A listing page's links; DumpUnreachable when the site does not answer it
+        (`missing_ok`: a 404 is an empty page, as for a year with nothing yet)."""
+        if prefix not in self._pages:
             url = listing_url(prefix, self.base_url)
-            session = self._session or http_session()
-            try:
-                response = session.get(url, timeout=LISTING_TIMEOUT)
-            except requests.RequestException as exc:
-                raise DumpUnreachable(
-                    f"cannot reach {self.base_url} ({_reason(exc)}); check your network or "
-                    "proxy, set DISCOGS_RECS_DUMP_URL to a mirror, or pass local dump files",
-                    self.base_url, _reason(exc)) from exc
-            if response.status_code != 200:
+            response = self._get(url)
+            if response.status_code == 404 and missing_ok:
+                self._pages[prefix] = parse_listing("")
+            elif response.status_code != 200:
                 raise DumpUnreachable(http_error(url, response.status_code, listing=True),
                                       self.base_url, f"HTTP {response.status_code}")
-            response.encoding = response.encoding or "utf-8"
-            self._pages[prefix] = parse_listing(response.text)
+            else:
+                response.encoding = response.encoding or "utf-8"
+                self._pages[prefix] = parse_listing(response.text)
         return self._pages[prefix]
 
     def years(self) -> List[str]:
@@ -139,7 +153,7 @@ class DumpListing:
     def files(self, year: str) -> Dict[str, DumpFile]:
         """Every dump file listed for a year, by file name."""
         files = {}
-        for key in self._page(f"data/{year}/").downloads:
+        for key in self._page(f"data/{year}/", missing_ok=True).downloads:
             file = DumpFile(key, self.base_url)
             if _NAME.search(file.name):
                 files[file.name] = file
@@ -162,7 +176,8 @@ class DumpListing:
                        else f"; no {kind} dump is listed for {date[:4]}")
                     + f"; pass another --dump-date or `--{kind} latest`")
             return listed[name]
-        years = self.years() or [str(dt.date.today().year)]
+        this_year = dt.date.today().year
+        years = self.years() or [str(this_year), str(this_year - 1)]
         for year in years[:2]:
             candidates = [f for f in self.files(year).values()
                           if f.kind == kind and f.name.endswith(".xml.gz")]
@@ -175,8 +190,6 @@ class DumpListing:
     def checksums(self, file: DumpFile) -> Optional[Dict[str, str]]:
         """The month's CHECKSUM.txt as {file name: sha256 hex}, or None when it is not
         listed (yet)."""
-        import requests
-
         name = file.checksum_key.rsplit("/", 1)[-1]
         try:
             listed = self.files(file.date[:4])
@@ -185,10 +198,7 @@ class DumpListing:
         if name not in listed:
             return None
         url = download_url(file.checksum_key, self.base_url)
-        try:
-            response = (self._session or http_session()).get(url, timeout=LISTING_TIMEOUT)
-        except requests.RequestException as exc:
-            raise DumpError(f"{url}: cannot download the checksums ({_reason(exc)})") from exc
+        response = self._get(url)
         if response.status_code != 200:
             raise DumpError(http_error(url, response.status_code))
         return parse_checksums(response.text)
@@ -214,23 +224,6 @@ def check_dump_date(value: str) -> str:
     except ValueError:
         raise DumpError(f"--dump-date {value!r} is not a date; write YYYYMMDD, e.g. 20261001") from None
     return text
-
-
-def _reason(exc: BaseException) -> str:
-    import requests
-
-    if isinstance(exc, requests.Timeout):
-        return f"no answer within {LISTING_TIMEOUT:.0f} s"
-    if isinstance(exc, requests.ConnectionError):
-        text = str(exc)
-        for hint in ("Name or service not known", "Temporary failure in name resolution",
-                     "Connection refused", "Network is unreachable", "No route to host"):
-            if hint in text:
-                return hint.lower()
-        return "connection failed"
-    return exc.__class__.__name__
-
-
 def resolve_locations(locations: Dict[str, Optional[str]], dump_date: Optional[str] = None,
                       listing: Optional[DumpListing] = None) -> Dict[str, Optional[str]]:
     """Inputs by kind ({'releases': 'latest', 'masters': 'x.xml.gz'}) with every

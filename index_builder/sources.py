@@ -227,16 +227,15 @@ class ResumableDownload(io.RawIOBase):
         try:
             response = self._session.get(self.url, stream=True, timeout=self._timeout,
                                          headers=headers)
-        except requests.Timeout as exc:
-            if start:
-                raise _Broken(exc) from exc
-            raise DumpError(_timeout_message(self.url, self._timeout[1])) from exc
         except requests.RequestException as exc:
             if start:
                 raise _Broken(exc) from exc
-            raise DumpUnreachable(f"{self.url}: cannot download ({exc.__class__.__name__}: "
-                                  f"{_short(exc)}); check the URL and your network, or pass "
-                                  "a local file", self.url, exc.__class__.__name__) from exc
+            reason = request_error_reason(exc, self._timeout[1])
+            if is_timeout(exc):
+                raise DumpUnreachable(_timeout_message(self.url, self._timeout[1]), self.url,
+                                      reason) from exc
+            raise DumpUnreachable(f"{self.url}: cannot download ({reason}); check the URL and "
+                                  "your network, or pass a local file", self.url, reason) from exc
         if start and response.status_code == 206:
             first = response.headers.get("Content-Range", "").split(" ")[-1].split("-")[0]
             if first != str(start):
@@ -304,6 +303,34 @@ class ResumableDownload(io.RawIOBase):
             self._response.close()
         finally:
             super().close()
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """Whether a requests error is a timeout, also when retries ran out on timeouts."""
+    import requests
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    def timed_out(error: object) -> bool:  # a refused connection is a "timeout" subclass
+        return isinstance(error, Urllib3Timeout) and not isinstance(error, NewConnectionError)
+
+    if isinstance(exc, requests.ConnectTimeout) or isinstance(exc, requests.ReadTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    return timed_out(exc) or (isinstance(reason, MaxRetryError) and timed_out(reason.reason))
+
+
+def request_error_reason(exc: BaseException, timeout: Any = None) -> str:
+    """A requests error in a few words: 'connection refused', 'no answer within 20 s'."""
+    if is_timeout(exc):
+        return f"no answer within {timeout} s" if timeout is not None else "no answer"
+    text = str(exc)
+    for hint in ("Name or service not known", "Temporary failure in name resolution",
+                 "nodename nor servname", "Connection refused", "Network is unreachable",
+                 "No route to host", "Connection reset", "certificate verify failed"):
+        if hint in text:
+            return hint.lower()
+    return exc.__class__.__name__.lower().replace("error", " error").strip()
 
 
 class _Broken(Exception):
