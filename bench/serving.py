@@ -20,7 +20,8 @@ docs/benchmarks-serving.md).
     apt-get install -y wrk
     python -m bench.serving                       # both indexes, about 5 minutes
     python -m bench.serving --only sample --duration 5
-    python -m bench.serving --only sample --servers default,dev --scenarios release_neighbours
+    python -m bench.serving --only sample --servers default,dev --scenarios release_neighbours \
+        --sample-index data/index       # the index `make run` serves
 """
 from __future__ import annotations
 
@@ -301,6 +302,8 @@ def scenarios_for(index_dir: Path) -> Dict[str, Any]:
         "lines": [f"/api/v1/releases/{album['release_id']}/neighbours?k={K}"
                   for album in with_release.values()]}
     for size, count in ((100, 16), (2000, 8)):
+        if size >= store.album_count:  # e.g. the 1,974-album demo catalogue
+            continue
         collections = taste_collections(store, size, count, seed=size)
         out[f"collection_{size}"] = {
             "kind": "collection", "collections": collections,
@@ -339,6 +342,9 @@ def main() -> None:
                         help="comma-separated: default (gunicorn, as `discogs-recs serve`), "
                              "dev (`discogs-recs serve --dev`, Flask)")
     parser.add_argument("--scenarios", help="comma-separated subset, e.g. release_neighbours")
+    parser.add_argument("--sample-index", metavar="DIR",
+                        help="measure this index folder as 'sample' (e.g. the demo catalogue "
+                             "`make run` builds offline) instead of building bench's own")
     args = parser.parse_args()
     PATIENCE = args.patience
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
@@ -348,7 +354,7 @@ def main() -> None:
         sys.exit("error: wrk is missing; install it with `apt-get install -y wrk`")
     indexes = {}
     if args.only in (None, "sample"):
-        indexes["sample"] = sample_index()
+        indexes["sample"] = Path(args.sample_index) if args.sample_index else sample_index()
     if args.only in (None, "1m"):
         out = BENCH_DIR / f"serving-{args.albums // 1000}k"
         serving_index.build(str(out), args.albums, log=log)
