@@ -269,8 +269,11 @@ def _checksum_summary(checksums: Dict[str, Dict[str, Any]]) -> str:
     """'checksums: releases verified, masters not checked: ...' for the ingest line."""
     if not checksums:
         return "no checksum checked"
-    return "checksums: " + ", ".join(f"{kind} {check['checked']}"
-                                     for kind, check in checksums.items())
+    by_status: Dict[str, list] = {}
+    for kind, check in checksums.items():
+        by_status.setdefault(check["checked"], []).append(kind)
+    return "checksums: " + "; ".join(f"{' and '.join(kinds)} {status}"
+                                     for status, kinds in by_status.items())
 
 
 @main.command()

@@ -29,7 +29,7 @@ DECOMPRESS_ERRORS: Tuple[Type[BaseException], ...] = (EOFError, OSError, zlib.er
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0  # a stalled socket this long is dropped and the download resumed
-RESUME_ATTEMPTS = 5  # consecutive failed resumes before giving up
+RESUME_ATTEMPTS = 8  # consecutive failed resumes (0, 2, 4 ... 60 s apart: ~3 min) before giving up
 USER_AGENT = "discogs-recs index builder"
 
 

@@ -69,7 +69,7 @@ def _app(settings: Dict[str, Any], host: str, port: int, server: str):
     published = app.extensions["discogs_recs.index"]
     try:
         store = published.current()
-        demo = " (the demo catalogue)" if store.manifest.get("demo") else ""
+        demo = ", the demo catalogue" if store.manifest.get("demo") else ""
         click.echo(f"serving build {store.build_id} ({store.album_count:,} albums{demo}) from "
                    f"{settings['INDEX_DIR']}")
     except Exception as exc:  # keep serving: the API answers 503 and picks the index up later

@@ -7,7 +7,8 @@
 The page markup follows the real listing (a table of links). Failures are set per
 file key: `forbidden` answers 403, `drop_halfway` sends the first answer's headers
 for the whole file but closes the connection after half of it (once), so the client
-has to resume with a Range request. Every request is recorded in `requests`.
+has to resume with a Range request; `drop_always` does that to every answer, resumed
+ones included (a line that keeps failing). Every request is recorded in `requests`.
 """
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 class FakeDumpSite:
     def __init__(self, files: Dict[str, bytes], forbidden: Optional[Set[str]] = None,
-                 drop_halfway: Optional[Set[str]] = None, ranges: bool = True):
+                 drop_halfway: Optional[Set[str]] = None, ranges: bool = True,
+                 drop_always: Optional[Set[str]] = None):
         self.files = dict(files)
         self.forbidden = set(forbidden or ())
         self.drop_halfway = set(drop_halfway or ())
+        self.drop_always = set(drop_always or ())
         self.ranges = ranges
         self.requests: List[Tuple[str, Optional[str]]] = []  # (path and query, Range header)
         self._server: Optional[http.server.ThreadingHTTPServer] = None
@@ -93,9 +96,9 @@ class FakeDumpSite:
                 if site.ranges:
                     self.send_header("Accept-Ranges", "bytes")
                 self.end_headers()
-                if key in site.drop_halfway and not start:
+                if (key in site.drop_halfway and not start) or key in site.drop_always:
                     site.drop_halfway.discard(key)  # once
-                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.write(data[start: start + (len(data) - start) // 2])
                     self.wfile.flush()
                     self.close_connection = True
                     return

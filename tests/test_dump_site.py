@@ -118,7 +118,7 @@ def test_build_latest_end_to_end(site, tmp_path):
     result = cli(site.url, "build", "--releases", "latest", "--masters", "latest",
                  "--limit", "60", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "checksums: releases not checked: --limit" in result.output
+    assert "checksums: releases and masters not checked: --limit" in result.output
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == ["ingested", "embedded", "indexed", "published"]
     manifest = json.loads((out / "manifest.json").read_text())
@@ -182,6 +182,24 @@ def test_a_drop_the_server_cannot_resume_is_one_clear_line(tmp_path):
                       drop_halfway={OCT.format("releases.xml.gz")}) as site:
         line = one_error_line(cli(site.url, "ingest", "--releases", "latest", "--out", str(tmp_path)))
     assert "the connection dropped at byte" in line and "HTTP Range" in line
+
+
+def test_a_connection_that_keeps_dropping_gives_up_after_bounded_attempts():
+    data = bytes(range(256)) * 64
+    with FakeDumpSite({OCT.format("releases.xml.gz"): data},
+                      drop_always={OCT.format("releases.xml.gz")}) as site:
+        url = f"{site.url}/?download=data%2F2026%2Fdiscogs_20261001_releases.xml.gz"
+        download = ResumableDownload(url, attempts=3, backoff=0)
+        with pytest.raises(DumpError, match="the connection keeps dropping") as error:
+            while download.read(1 << 16):
+                pass
+        ranges = [rng for _, rng in site.requests]
+    assert url in str(error.value) and f"of {len(data):,}" in str(error.value)
+    # every resume starts where the last answer broke off; attempts count afresh after
+    # progress, and three in a row without a byte end it
+    starts = [int(r.split("=")[1].rstrip("-")) for r in ranges[1:]]
+    assert ranges[0] is None and starts[0] == len(data) // 2 and starts == sorted(starts)
+    assert starts[-1] == len(data) - 1 and starts.count(starts[-1]) == 3
 
 
 def test_a_silent_server_times_out_with_the_url():
