@@ -6,15 +6,19 @@ BIN    := $(VENV)/bin
 INDEX  ?= data/index
 PORT   ?= 5000
 
-# The index `make run` builds: by default the first $(LIMIT) releases of the official
-# dump, streamed (no 10 GB download). Local files: make run RELEASES=path MASTERS=path
-DUMP_DATE ?= 20261001
-DUMP_BASE ?= https://discogs-data-dumps.s3.us-west-2.amazonaws.com/data/$(shell echo $(DUMP_DATE) | cut -c1-4)
+# The index `make run` builds: by default the first $(LIMIT) releases of the newest
+# official dump listed on data.discogs.com (or DISCOGS_RECS_DUMP_URL), streamed (no 10 GB
+# download); DUMP_DATE=YYYYMMDD pins a month. When the site cannot be reached, the demo
+# catalogue bundled with the package. Local files: make run RELEASES=path MASTERS=path
+DUMP_DATE ?=
 LIMIT     ?= 20000
 ifeq ($(origin RELEASES)$(origin MASTERS),undefinedundefined)
-RELEASES := $(DUMP_BASE)/discogs_$(DUMP_DATE)_releases.xml.gz
+RELEASES := latest
+# (a line `MASTERS := latest` here would stream the newest masters dump too)
 endif
-BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(LIMIT),--limit $(LIMIT)) $(BUILD_FLAGS)
+# `latest` inputs fall back to the demo catalogue offline, with one line saying so.
+OFFLINE := $(if $(filter latest,$(RELEASES) $(MASTERS)),--demo-if-offline)
+BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(DUMP_DATE),--dump-date $(DUMP_DATE)) $(if $(LIMIT),--limit $(LIMIT)) $(OFFLINE) $(BUILD_FLAGS)
 
 .PHONY: install run index serve test test-python test-extension browser clean bench
 
@@ -30,11 +34,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt setup.py $(wildcard index_bui
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-# Rebuild only when the inputs changed; the embedding cache makes rebuilds cheap anyway.
+# Rebuild only when the inputs changed, the index is the demo (built offline), or
+# REBUILD=1 (e.g. for a newer month); the embedding cache makes rebuilds cheap anyway.
 index: install
-	@if [ ! -f $(INDEX)/manifest.json ] || [ "$$(cat $(INDEX)/.make-inputs 2>/dev/null)" != "$(BUILD_ARGS)" ]; then \
+	@if [ -n "$(REBUILD)" ] || [ ! -f $(INDEX)/manifest.json ] || grep -q '"demo": true' $(INDEX)/manifest.json || \
+	    [ "$$(cat $(INDEX)/.make-inputs 2>/dev/null)" != "$(BUILD_ARGS)" ]; then \
 		$(BIN)/discogs-recs build $(BUILD_ARGS) --out $(INDEX) && echo "$(BUILD_ARGS)" > $(INDEX)/.make-inputs; \
-	else echo "index in $(INDEX) is up to date (make index INDEX=... or delete it to rebuild)"; fi
+	else echo "index in $(INDEX) is up to date (make run REBUILD=1 rebuilds it, e.g. from a newer dump)"; fi
 
 serve: install
 	$(BIN)/discogs-recs serve --index $(INDEX) --port $(PORT)

@@ -1,21 +1,27 @@
-"""Serving benchmark: latency and throughput of the API under gunicorn, with wrk.
+"""Serving benchmark: latency and throughput of the API that `discogs-recs serve` starts, with wrk.
 
 Scenarios, each on the real sample index (1,000 sample releases + 2,072 popular masters,
 real embeddings) and on a synthetic 1M-album index (bench/serving_index.py):
 
-    neighbours   GET /api/v1/masters/<id>/neighbours?k=20   (one page, "more like this")
-    collection   POST /api/v1/recommendations, 100 owned albums, k=20
-    collection   POST /api/v1/recommendations, 2,000 owned albums, k=20
+    neighbours           GET /api/v1/masters/<id>/neighbours?k=20   (one page, "more like this")
+    release_neighbours   GET /api/v1/releases/<id>/neighbours?k=20  (one release)
+    collection           POST /api/v1/recommendations, 100 owned albums, k=20
+    collection           POST /api/v1/recommendations, 2,000 owned albums, k=20
 
 For each: in-process time of the engine and of the naive approach (mean vector, brute
-force numpy over every vector) on the same inputs, then HTTP under gunicorn (2 sync
-workers, the Procfile's config) with wrk at 2 connections (latency: one request per
-worker) and 8 connections (throughput). Results: bench/out/serving.json and a markdown
-table on stdout (pasted into docs/benchmarks-serving.md).
+force numpy over every vector) on the same inputs, then HTTP against the server that
+`discogs-recs serve` (and so `make run`) starts: gunicorn with server/gunicorn_conf.py,
+the Procfile's config, one sync worker per core; `--servers default,dev` also measures
+`discogs-recs serve --dev` (Flask's threaded server). wrk runs at 2 connections
+(latency: one request per worker) and 8 connections (throughput). Results:
+bench/out/serving.json and a markdown table on stdout (pasted into
+docs/benchmarks-serving.md).
 
     apt-get install -y wrk
     python -m bench.serving                       # both indexes, about 5 minutes
     python -m bench.serving --only sample --duration 5
+    python -m bench.serving --only sample --servers default,dev --scenarios release_neighbours \
+        --sample-index data/index       # the index `make run` serves
 """
 from __future__ import annotations
 
@@ -198,13 +204,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(index_dir: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "PORT": str(port), "DISCOGS_RECS_INDEX_DIR": str(index_dir),
-           "DISCOGS_RECS_WORKERS": str(workers)}
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "--config", "server/gunicorn_conf.py",
-                             "--bind", f"127.0.0.1:{port}", "server:create_app()"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+def start_server(index_dir: Path, port: int, workers: int, log_file: Path,
+                 dev: bool = False) -> subprocess.Popen:
+    """`discogs-recs serve` as a user starts it (gunicorn; Flask's server with --dev).
+    Its log (Flask's has a line per request) goes to `log_file`."""
+    cmd = [str(BIN / "discogs-recs"), "serve", "--index", str(index_dir), "--port", str(port)]
+    cmd += ["--dev"] if dev else ["--workers", str(workers)]
+    with open(log_file, "wb") as log_out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log_out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -214,9 +222,9 @@ def start_gunicorn(index_dir: Path, port: int, workers: int) -> subprocess.Popen
         except OSError:
             time.sleep(0.5)
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
-    proc.terminate()
-    raise RuntimeError("gunicorn did not answer /healthz within 180 s")
+            raise RuntimeError(f"{' '.join(cmd)} exited: {log_file.read_text()[-2000:]}")
+    stop(proc)
+    raise RuntimeError(f"{' '.join(cmd)} did not answer /healthz within 180 s")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -248,11 +256,13 @@ def wrk(port: int, lines_file: Path, kind: str, connections: int, duration: int,
             "command": " ".join(cmd)}
 
 
-def over_http(index_dir: Path, scenarios: Dict[str, Any], duration: int, workers: int) -> Dict[str, Any]:
+def over_http(index_dir: Path, scenarios: Dict[str, Any], duration: int, workers: int,
+              dev: bool = False) -> Dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="serving-bench-"))
     port = free_port()
-    log(f"starting gunicorn ({workers} workers) on {index_dir}")
-    proc = start_gunicorn(index_dir, port, workers)
+    log(f"starting discogs-recs serve ({'--dev: Flask' if dev else f'gunicorn, {workers} workers'}) "
+        f"on {index_dir}")
+    proc = start_server(index_dir, port, workers, workdir / "server.log", dev)
     results: Dict[str, Any] = {}
     try:
         for name, scenario in scenarios.items():
@@ -286,7 +296,14 @@ def scenarios_for(index_dir: Path) -> Dict[str, Any]:
                        else f"/api/v1/releases/{a['release_id']}/neighbours?k={K}"
                        for a in albums.values()]
     out = {"neighbours": {"kind": "neighbours", "albums": list(albums), "lines": neighbour_paths}}
+    with_release = {a: album for a, album in albums.items() if album["release_id"]}
+    out["release_neighbours"] = {
+        "kind": "neighbours", "albums": list(with_release),
+        "lines": [f"/api/v1/releases/{album['release_id']}/neighbours?k={K}"
+                  for album in with_release.values()]}
     for size, count in ((100, 16), (2000, 8)):
+        if size >= store.album_count:  # e.g. the 1,974-album demo catalogue
+            continue
         collections = taste_collections(store, size, count, seed=size)
         out[f"collection_{size}"] = {
             "kind": "collection", "collections": collections,
@@ -299,14 +316,15 @@ def markdown(results: Dict[str, Any]) -> str:
             "p99 ms (8 conn) | engine in-process p50 / p99 ms | naive in-process p50 / p99 ms |",
             "|---|---|---|---|---|---|---|---|"]
     for index_name, data in results.items():
-        for name in data["http"]:
-            http, local = data["http"][name], data["in_process"][name]
-            rows.append(
-                f"| {index_name} ({data['albums']:,} albums, {data['index_type']}) | {name} | "
-                f"{http['latency']['p50_ms']:.1f} | {http['latency']['p99_ms']:.1f} | "
-                f"{http['throughput']['requests_per_s']:.0f} | {http['throughput']['p99_ms']:.1f} | "
-                f"{local['engine']['p50_ms']:.1f} / {local['engine']['p99_ms']:.1f} | "
-                f"{local['naive']['p50_ms']:.1f} / {local['naive']['p99_ms']:.1f} |")
+        for server, label in (("http", ""), ("http_dev", " (--dev)")):
+            for name in data.get(server, {}):
+                http, local = data[server][name], data["in_process"][name]
+                rows.append(
+                    f"| {index_name} ({data['albums']:,} albums, {data['index_type']}) | {name}{label} | "
+                    f"{http['latency']['p50_ms']:.1f} | {http['latency']['p99_ms']:.1f} | "
+                    f"{http['throughput']['requests_per_s']:.0f} | {http['throughput']['p99_ms']:.1f} | "
+                    f"{local['engine']['p50_ms']:.1f} / {local['engine']['p99_ms']:.1f} | "
+                    f"{local['naive']['p50_ms']:.1f} / {local['naive']['p99_ms']:.1f} |")
     return "\n".join(rows)
 
 
@@ -320,13 +338,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--patience", type=float, default=PATIENCE,
                         help="seconds to wait for an idle machine before each measurement")
+    parser.add_argument("--servers", default="default",
+                        help="comma-separated: default (gunicorn, as `discogs-recs serve`), "
+                             "dev (`discogs-recs serve --dev`, Flask)")
+    parser.add_argument("--scenarios", help="comma-separated subset, e.g. release_neighbours")
+    parser.add_argument("--sample-index", metavar="DIR",
+                        help="measure this index folder as 'sample' (e.g. the demo catalogue "
+                             "`make run` builds offline) instead of building bench's own")
     args = parser.parse_args()
     PATIENCE = args.patience
+    servers = [s.strip() for s in args.servers.split(",") if s.strip()]
+    if set(servers) - {"default", "dev"}:
+        sys.exit("error: --servers takes default and/or dev")
     if shutil.which("wrk") is None:
         sys.exit("error: wrk is missing; install it with `apt-get install -y wrk`")
     indexes = {}
     if args.only in (None, "sample"):
-        indexes["sample"] = sample_index()
+        indexes["sample"] = Path(args.sample_index) if args.sample_index else sample_index()
     if args.only in (None, "1m"):
         out = BENCH_DIR / f"serving-{args.albums // 1000}k"
         serving_index.build(str(out), args.albums, log=log)
@@ -337,15 +365,21 @@ def main() -> None:
         log(f"{name}: {index_dir} ({manifest['counts']['albums']:,} albums, "
             f"{manifest['index']['type']}); load average {os.getloadavg()[0]:.1f}")
         scenarios = scenarios_for(index_dir)
+        if args.scenarios:
+            scenarios = {k: v for k, v in scenarios.items() if k in args.scenarios.split(",")}
         results[name] = {"index_dir": str(index_dir), "albums": manifest["counts"]["albums"],
                          "index_type": manifest["index"]["type"],
                          "index_params": manifest["index"].get("params", {}),
-                         "in_process": in_process(index_dir, scenarios, args.repeat),
-                         "http": over_http(index_dir, scenarios, args.duration, args.workers)}
+                         "in_process": in_process(index_dir, scenarios, args.repeat)}
+        for server in servers:
+            key = "http" if server == "default" else "http_dev"
+            results[name][key] = over_http(index_dir, scenarios, args.duration, args.workers,
+                                           dev=server == "dev")
     load = os.getloadavg()
     path = write_result("serving", {"results": results, "k": K, "workers": args.workers,
                                     "duration_s": args.duration, "load_average_after": load})
-    print(f"\n{machine_line()}; gunicorn {args.workers} sync workers; k={K}; load average "
+    print(f"\n{machine_line()}; servers: {', '.join(servers)} (gunicorn: {args.workers} sync "
+          f"workers); k={K}; load average "
           f"at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)\n")
     print(markdown(results))
     print(f"\nfull results: {path}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional
 
 import click
 
@@ -47,9 +47,21 @@ def _friendly_errors(func: Callable) -> Callable:
 def _input_options(func: Callable) -> Callable:
     options = [
         click.option("--releases", metavar="PATH_OR_URL",
-                     help="discogs_YYYYMMDD_releases.xml.gz (or .xml), a path or http(s) URL."),
+                     help="discogs_YYYYMMDD_releases.xml.gz (or .xml), a path or http(s) URL, "
+                          "or 'latest': the newest listed at DISCOGS_RECS_DUMP_URL "
+                          "(default https://data.discogs.com)."),
         click.option("--masters", metavar="PATH_OR_URL",
-                     help="discogs_YYYYMMDD_masters.xml.gz (or .xml), a path or http(s) URL."),
+                     help="discogs_YYYYMMDD_masters.xml.gz (or .xml), a path or http(s) URL, "
+                          "or 'latest'."),
+        click.option("--dump-date", metavar="YYYYMMDD",
+                     help="The month 'latest' inputs come from, e.g. 20261001 (default: the "
+                          "newest month that lists the file)."),
+        click.option("--demo", is_flag=True,
+                     help="Build the demo catalogue bundled with the package (1,000 releases "
+                          "and 1,000 masters of the 2020-08-06 dump) instead of --releases/--masters."),
+        click.option("--demo-if-offline", is_flag=True,
+                     help="When the dump site cannot be reached, say so and build the demo "
+                          "catalogue instead of failing (what `make run` does)."),
         click.option("--genre", "genres", multiple=True, help="Keep this genre (repeatable)."),
         click.option("--style", "styles", multiple=True, help="Keep this style (repeatable)."),
         click.option("--format", "formats", multiple=True,
@@ -112,6 +124,42 @@ def _filters(kw: dict):
                                 kw["year_from"], kw["year_to"], kw["limit"])
 
 
+def _inputs(kw: dict) -> Dict[str, Optional[str]]:
+    """The inputs by kind, as given (paths, URLs or 'latest')."""
+    from index_builder.dump_listing import KINDS
+
+    return {kind: kw.get(kind) for kind in KINDS if kw.get(kind)}
+
+
+def _demo_inputs(reason: Optional[str] = None) -> Dict[str, Optional[str]]:
+    """The bundled demo catalogue; with `reason`, first one line saying why."""
+    from index_builder import demo
+
+    if reason:
+        click.echo(f"warning: {reason}, so this builds {demo.DESCRIPTION}; to build from dump "
+                   "files you have: make run RELEASES=path/to/discogs_YYYYMMDD_releases.xml.gz "
+                   "MASTERS=path/to/discogs_YYYYMMDD_masters.xml.gz", err=True)
+    return demo.inputs()
+
+
+def _with_resolved_inputs(kw: dict, stage: Callable[[Dict[str, Optional[str]], bool], Any]) -> Any:
+    """Run `stage(inputs, demo)` on the inputs with 'latest' resolved; with
+    --demo-if-offline, on the demo catalogue when the dump site cannot be reached."""
+    from index_builder.dump_listing import resolve_locations
+    from index_builder.sources import DumpUnreachable
+
+    if kw["demo"]:
+        return stage(_demo_inputs(), True)
+    try:
+        inputs = resolve_locations(_inputs(kw), kw["dump_date"])
+        return stage(inputs, False)
+    except DumpUnreachable as exc:
+        if not kw["demo_if_offline"]:
+            raise
+        return stage(_demo_inputs(f"{exc.site or 'the dump site'} cannot be reached "
+                                  f"({exc.reason or exc})"), True)
+
+
 def _layout(out_dir: str, cache_dir: Optional[str]):
     from index_builder.layout import Layout
 
@@ -156,7 +204,7 @@ def main(ctx: click.Context, quiet: bool) -> None:
 
     \b
     Build an index from the official monthly dumps, then serve it:
-      discogs-recs build --releases discogs_20261001_releases.xml.gz --out data/index
+      discogs-recs build --releases latest --masters latest --limit 20000 --out data/index
       discogs-recs serve --index data/index
     """
     ctx.obj = {"progress": not quiet}
@@ -174,25 +222,58 @@ def build(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any)
 
     \b
     Examples:
-      discogs-recs build --releases https://discogs-data-dumps.s3.us-west-2.amazonaws.com/data/2026/discogs_20261001_releases.xml.gz --limit 20000 --out data/index
+      discogs-recs build --releases latest --masters latest --limit 20000 --out data/index
+      discogs-recs build --releases latest --dump-date 20260901 --out data/index
       discogs-recs build --masters discogs_20261001_masters.xml.gz --genre Jazz --out data/jazz
+      discogs-recs build --demo --out data/demo
     """
     from index_builder.pipeline import locked, run_build
 
     layout = _layout(out_dir, cache_dir)
-    with locked(layout):
-        manifest = run_build(
-            layout, kw["releases"], kw["masters"], _filters(kw), model=kw["model"],
-            backend=kw["backend"], index_type=kw["index_type"],
+
+    def stage(inputs: Dict[str, Optional[str]], demo: bool) -> Dict[str, Any]:
+        return run_build(
+            layout, inputs.get("releases"), inputs.get("masters"), _filters(kw),
+            model=kw["model"], backend=kw["backend"], index_type=kw["index_type"],
             memory_budget=_parse_size(kw["memory_budget"]), exact_threshold=kw["exact_threshold"],
             device=kw["device"], workers=kw["workers"], template=kw["text_template"],
-            batch_size=kw["batch_size"], progress=ctx.obj["progress"])
+            batch_size=kw["batch_size"], progress=ctx.obj["progress"], demo=demo,
+            on_stage=_stage_summary)
+
+    with locked(layout):
+        manifest = _with_resolved_inputs(kw, stage)
     counts, seconds = manifest["counts"], manifest["stage_seconds"]
     click.echo(f"published {counts['albums']:,} albums ({counts.get('releases', 0):,} releases, "
                f"{counts.get('masters', 0):,} masters; {manifest['index']['type']} index) in "
                f"{manifest['total_seconds']:.1f} s (ingest {seconds['ingest']:.1f} s, embed "
                f"{seconds['embed']:.1f} s, index {seconds['index']:.1f} s) -> "
-               f"{layout.manifest}")
+               f"{layout.manifest}" + (" (the demo catalogue)" if manifest.get("demo") else ""))
+
+
+def _stage_summary(stage: str, info: Dict[str, Any]) -> None:
+    """The one line each stage of `build` ends with (the stage commands print the same)."""
+    if stage == "ingest":
+        click.echo(f"ingested {info['releases_kept']:,} of {info['releases_read']:,} releases and "
+                   f"{info['masters_kept']:,} of {info['masters_read']:,} masters into "
+                   f"{info['albums']:,} albums in {info['seconds']:.1f} s; "
+                   + _checksum_summary(info.get("checksums", {})))
+    elif stage == "embed":
+        click.echo(f"embedded {info['embedded']:,} albums, {info['from_cache']:,} from the cache, "
+                   f"in {info['seconds']:.1f} s")
+    elif stage == "index":
+        click.echo(f"indexed {info['vectors']:,} vectors ({info['type']}) in "
+                   f"{info['seconds']:.1f} s")
+
+
+def _checksum_summary(checksums: Dict[str, Dict[str, Any]]) -> str:
+    """'checksums: releases verified, masters not checked: ...' for the ingest line."""
+    if not checksums:
+        return "no checksum checked"
+    by_status: Dict[str, list] = {}
+    for kind, check in checksums.items():
+        by_status.setdefault(check["checked"], []).append(kind)
+    return "checksums: " + "; ".join(f"{' and '.join(kinds)} {status}"
+                                     for status, kinds in by_status.items())
 
 
 @main.command()
@@ -204,18 +285,21 @@ def ingest(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any
     """Stage 1: stream dumps into the SQLite catalogue (OUT/work/catalog.sqlite).
 
     \b
-    Example:
+    Examples:
       discogs-recs ingest --releases discogs_20200806_releases.xml.gz --format Vinyl --out data/index
+      discogs-recs ingest --releases latest --masters latest --limit 1000 --out data/index
     """
     from index_builder.pipeline import locked, run_ingest
 
     layout = _layout(out_dir, cache_dir)
+
+    def stage(inputs: Dict[str, Optional[str]], demo: bool) -> Dict[str, Any]:
+        return run_ingest(layout, inputs.get("releases"), inputs.get("masters"), _filters(kw),
+                          kw["workers"], kw["text_template"], ctx.obj["progress"], demo=demo)
+
     with locked(layout):
-        info = run_ingest(layout, kw["releases"], kw["masters"], _filters(kw), kw["workers"],
-                          kw["text_template"], ctx.obj["progress"])
-    click.echo(f"ingested {info['releases_kept']:,} of {info['releases_read']:,} releases and "
-               f"{info['masters_kept']:,} of {info['masters_read']:,} masters into "
-               f"{info['albums']:,} albums in {info['seconds']:.1f} s")
+        info = _with_resolved_inputs(kw, stage)
+    _stage_summary("ingest", info)
 
 
 @main.command()
@@ -236,8 +320,7 @@ def embed(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any)
     with locked(layout):
         info = run_embed(layout, kw["model"], kw["backend"], kw["device"], kw["batch_size"],
                          ctx.obj["progress"])
-    click.echo(f"embedded {info['embedded']:,} albums, {info['from_cache']:,} from the cache, "
-               f"in {info['seconds']:.1f} s")
+    _stage_summary("embed", info)
 
 
 @main.command()
@@ -258,7 +341,7 @@ def index(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any)
     with locked(layout):
         info = run_index(layout, kw["index_type"], _parse_size(kw["memory_budget"]),
                          kw["exact_threshold"], progress=ctx.obj["progress"])
-    click.echo(f"indexed {info['vectors']:,} vectors ({info['type']}) in {info['seconds']:.1f} s")
+    _stage_summary("index", info)
 
 
 @main.command()

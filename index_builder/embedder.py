@@ -7,11 +7,14 @@ cache folder, so later builds load them directly.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 import shutil
+import warnings
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -95,8 +98,9 @@ class Embedder:
         self.backend = backend
         self.device = device or best_device()
         self.key = model_key(model)
-        self._model = _load(resolve_model_path(model), backend, self.device,
-                            Path(export_dir) if export_dir else None, self.key)
+        with _quiet_libraries(backend):
+            self._model = _load(resolve_model_path(model), backend, self.device,
+                                Path(export_dir) if export_dir else None, self.key)
 
     @property
     def dimension(self) -> int:
@@ -113,6 +117,45 @@ class Embedder:
         return {"name": display_name(self.model_name),
                 "key": self.key, "dimension": self.dimension, "backend": self.backend,
                 "device": self.device}
+
+
+# The libraries behind the backends, imported before their loggers are quietened.
+_BACKEND_MODULES = {"openvino": "optimum.intel.openvino", "onnx": "optimum.onnxruntime",
+                    "onnx-int8": "optimum.onnxruntime"}
+_CHATTY = ("sentence_transformers", "transformers", "optimum", "nncf", "openvino", "torch",
+           "onnxruntime")
+
+
+@contextlib.contextmanager
+def _quiet_libraries(backend: str) -> Iterator[None]:
+    """Loading a model, and exporting it once into the cache, print nothing but errors.
+
+    The libraries behind the backends report routine steps as warnings ("Exporting
+    the model to OpenVINO", "Could not infer whether the model was already
+    converted", loss_type=None, a TracerWarning from the export trace...) through
+    loggers with levels of their own (NNCF sets one on optimum.intel.openvino), and
+    optimum's exporter resets `logging.disable`: so every one of their loggers is
+    raised to ERROR for the duration, and warnings are ignored. A real failure still
+    raises, and becomes one ModelError line."""
+    import importlib
+
+    import sentence_transformers  # noqa: F401  creates the transformers loggers
+
+    with contextlib.suppress(ImportError):
+        if backend in _BACKEND_MODULES:
+            importlib.import_module(_BACKEND_MODULES[backend])
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name.split(".")[0] in _CHATTY]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _load(path: Path, backend: str, device: str, export_dir: Optional[Path], key: str):

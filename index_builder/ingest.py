@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import gc
 import os
 import sqlite3
@@ -19,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from typing import Deque, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import unquote
 
 from tqdm import tqdm
 
@@ -26,6 +28,7 @@ from . import albums, catalog, chunkdb, fast
 from .albums import build_albums
 from .filters import Filters
 from .parse import ChunkSyntaxError, chunk_error, iter_chunks, parse_document
+from .dump_listing import expected_checksum
 from .sources import DumpError, DumpSource, open_dump
 from .text import DEFAULT_TEMPLATE
 from .workers import WorkerPool
@@ -41,6 +44,8 @@ class IngestStats:
     masters_kept: int = 0
     albums: int = 0
     seconds: float = 0.0
+    # By kind: {"sha256", "checked": "verified" | why not, "against": CHECKSUM.txt name}
+    checksums: Dict[str, Dict[str, Optional[str]]] = dataclasses.field(default_factory=dict)
 
 
 # (records read, catalogue rows, single albums, member albums, parts)
@@ -144,12 +149,15 @@ def _ordered_results(pieces: Iterator[Tuple[int, bytes]], kind: str, filters: Fi
 
 def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters,
           pool: WorkerPool, progress: bool, template: str = DEFAULT_TEMPLATE,
-          alone: bool = False) -> Tuple[int, int]:
+          alone: bool = False, checksums: Optional[Dict[str, Dict]] = None) -> Tuple[int, int]:
     table = "releases" if kind == "release" else "masters"
     targets = ({"releases": "main.releases", "single_albums": f"{STAGE}.single_albums",
                 "member_albums": f"{STAGE}.member_albums", "parts": f"{STAGE}.parts"}
                if kind == "release" else {"masters": "main.masters"})
     writer = chunkdb.Writer(conn, targets)
+    # Only a whole file can be checked; look its hash up before the long read.
+    expected, against = (None, "not checked: --limit reads only part of the file") \
+        if filters.limit is not None else expected_checksum(location)
     source: DumpSource = open_dump(location)
     read = kept = 0
     bar = tqdm(total=source.total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
@@ -166,12 +174,31 @@ def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters,
                 bar.set_postfix_str(f"{kept:,} {table} kept of {read:,}", refresh=False)
                 if filters.limit is not None and kept >= filters.limit:
                     break
+        if filters.limit is None:
+            _check_sha256(source, table, expected, against, checksums)
+        elif checksums is not None:
+            checksums[table] = {"sha256": None, "checked": against, "against": None}
         conn.commit()
         writer.close()
     finally:
         bar.close()
         source.close()
     return read, kept
+
+
+def _check_sha256(source: DumpSource, table: str, expected: Optional[str], against: str,
+                  checksums: Optional[Dict[str, Dict]]) -> None:
+    """Compare the whole file's SHA-256 with the month's CHECKSUM.txt (`against`)."""
+    actual = source.sha256_of_whole_file()
+    name = os.path.basename(unquote(source.name).split("?")[0]) or source.name
+    if expected is not None and actual != expected:
+        raise DumpError(f"{name}: SHA-256 mismatch: {against} says {expected}, the file read "
+                        f"has {actual}; the download is corrupt or the file changed: run the "
+                        "build again (the published index is untouched)")
+    if checksums is not None:
+        checksums[table] = {"sha256": actual,
+                            "checked": "verified" if expected else f"not checked: {against}",
+                            "against": against if expected else None}
 
 
 def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filters: Filters,
@@ -203,10 +230,11 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
                 # release's album: render it now, in the workers (see albums.py).
                 stats.releases_read, stats.releases_kept = _load(
                     db.conn, releases, "release", filters, pool, progress, template,
-                    alone=not masters)
+                    alone=not masters, checksums=stats.checksums)
             if masters:
                 stats.masters_read, stats.masters_kept = _load(
-                    db.conn, masters, "master", filters, pool, progress, template)
+                    db.conn, masters, "master", filters, pool, progress, template,
+                    checksums=stats.checksums)
             stats.albums = build_albums(db, STAGE, bool(releases) and filters.release_only,
                                         template, progress, pool)
             db.conn.commit()
@@ -225,6 +253,7 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
         "schema_version": catalog.SCHEMA_VERSION,
         "inputs": {"releases": releases, "masters": masters},
         "dump_dates": dump_dates(releases, masters),
+        "checksums": stats.checksums,
         "filters": filters.describe(),
         "text_template": template,
         "counts": {"releases_read": stats.releases_read, "releases": stats.releases_kept,
@@ -257,7 +286,8 @@ def dump_dates(*locations: Optional[str]) -> Dict[str, str]:
     for location in locations:
         if not location:
             continue
-        match = re.search(r"discogs_(\d{4})(\d{2})(\d{2})_(\w+?)\.xml", os.path.basename(location))
+        match = re.search(r"discogs_(\d{4})(\d{2})(\d{2})_(\w+?)\.xml",
+                          os.path.basename(unquote(location).split("?download=")[-1]))
         if match:
             dates[match.group(4)] = f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
     return dates

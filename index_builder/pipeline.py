@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import time
 import uuid
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 from . import catalog
 from .embed import embed
@@ -69,14 +69,17 @@ def _require(layout: Layout, stage: str, command: str) -> Dict[str, Any]:
 
 def run_ingest(layout: Layout, releases: Optional[str], masters: Optional[str],
                filters: Filters, workers: Optional[int] = None,
-               template: str = DEFAULT_TEMPLATE, progress: bool = True) -> Dict[str, Any]:
+               template: str = DEFAULT_TEMPLATE, progress: bool = True,
+               demo: bool = False) -> Dict[str, Any]:
+    """`demo`: the inputs are the demo catalogue bundled with the package (the
+    manifest says so, and so does the server)."""
     shutil.rmtree(layout.work, ignore_errors=True)
     layout.work.mkdir(parents=True)
     stats = ingest(str(layout.work_file(CATALOG)), releases, masters, filters,
                    workers=workers, progress=progress, template=template)
     info = {**dataclasses.asdict(stats), "seconds": round(stats.seconds, 3),
             "inputs": {"releases": releases, "masters": masters},
-            "filters": filters.describe(), "text_template": template}
+            "filters": filters.describe(), "text_template": template, "demo": demo}
     _record(layout, "ingest", info)
     return info
 
@@ -131,6 +134,8 @@ def run_publish(layout: Layout) -> Dict[str, Any]:
         "built_at": now.isoformat(timespec="seconds"),
         "dump_dates": meta.get("dump_dates", {}),
         "inputs": state["ingest"]["inputs"],
+        "checksums": state["ingest"].get("checksums", {}),
+        "demo": bool(state["ingest"].get("demo", False)),
         "filters": state["ingest"]["filters"],
         "counts": {**meta.get("counts", {}), "vectors": state["index"]["vectors"]},
         "model": state["embed"]["model"],
@@ -159,11 +164,17 @@ def run_build(layout: Layout, releases: Optional[str], masters: Optional[str], f
               memory_budget: int = DEFAULT_MEMORY_BUDGET,
               exact_threshold: int = EXACT_THRESHOLD, device: Optional[str] = None,
               workers: Optional[int] = None, template: str = DEFAULT_TEMPLATE,
-              batch_size: int = 64, progress: bool = True) -> Dict[str, Any]:
+              batch_size: int = 64, progress: bool = True, demo: bool = False,
+              on_stage: Optional[Callable[[str, Dict[str, Any]], None]] = None
+              ) -> Dict[str, Any]:
+    """All stages, then publish; `on_stage(name, info)` hears of each finished stage."""
     started = time.perf_counter()
-    run_ingest(layout, releases, masters, filters, workers, template, progress)
-    run_embed(layout, model, backend, device, batch_size, progress)
-    run_index(layout, index_type, memory_budget, exact_threshold, progress=progress)
+    report = on_stage or (lambda stage, info: None)
+    report("ingest", run_ingest(layout, releases, masters, filters, workers, template, progress,
+                                demo))
+    report("embed", run_embed(layout, model, backend, device, batch_size, progress))
+    report("index", run_index(layout, index_type, memory_budget, exact_threshold,
+                              progress=progress))
     manifest = run_publish(layout)
     manifest["total_seconds"] = round(time.perf_counter() - started, 3)
     return manifest

@@ -161,4 +161,6 @@ def index():
                     "dimension": store.dimension,
                     "text_template": manifest.get("text_template"),
                     "filters": manifest.get("filters", {}),
-                    "inputs": manifest.get("inputs", {})})
+                    "inputs": manifest.get("inputs", {}),
+                    # built from the demo catalogue bundled with the package (no dumps reached)
+                    "demo": bool(manifest.get("demo", False))})

@@ -188,7 +188,9 @@ SCHEMAS: Dict[str, Any] = {
     "IndexInfo": {"allOf": [_ref("IndexSummary"), {"type": "object", "properties": {
         "counts": {"type": "object"}, "model_details": {"type": "object"},
         "index_type": {"type": "string"}, "dimension": {"type": "integer"},
-        "text_template": _NULL_STR, "filters": {"type": "object"}, "inputs": {"type": "object"}}}]},
+        "text_template": _NULL_STR, "filters": {"type": "object"}, "inputs": {"type": "object"},
+        "demo": {"type": "boolean", "description": "Built from the small demo catalogue "
+                 "bundled with the package (the dumps could not be reached)."}}}]},
 }
 
 

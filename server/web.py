@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -21,10 +21,19 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 @bp.get("/")
 def page():
-    response = render_template("web/index.html")
+    response = render_template("web/index.html", demo=_serving_the_demo())
     return response, 200, {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
                            "X-Content-Type-Options": "nosniff",
                            "Referrer-Policy": "no-referrer"}
+
+
+def _serving_the_demo() -> bool:
+    """Whether the live index is the demo catalogue bundled with the package."""
+    published = current_app.extensions.get("discogs_recs.index")
+    try:
+        return bool(published and published.current().manifest.get("demo"))
+    except Exception:  # no index yet: the page still renders, the API says why
+        return False
 
 
 OPENAPI_PATHS: Dict[str, Any] = {

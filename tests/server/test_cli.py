@@ -1,6 +1,14 @@
-"""`discogs-recs serve` is registered, documented with an example, and starts the app."""
+"""`discogs-recs serve` is registered, documented with an example, and starts the app:
+gunicorn by default (the Procfile's config), Flask's server with --dev."""
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,17 +23,47 @@ def test_serve_help_has_an_example():
     assert "--port" in result.output and "5000" in result.output
 
 
-def test_serve_runs_the_app_on_the_port(sample_index, monkeypatch):
+def test_serve_dev_runs_flask_on_the_port(sample_index, monkeypatch):
     calls = {}
 
     def fake_run(self, host=None, port=None, **kwargs):
         calls.update(host=host, port=port, index=self.config["INDEX_DIR"])
 
     monkeypatch.setattr("flask.Flask.run", fake_run)
-    result = CliRunner().invoke(main, ["serve", "--index", str(sample_index), "--port", "5055"])
+    result = CliRunner().invoke(main, ["serve", "--index", str(sample_index), "--port", "5055",
+                                       "--dev"])
     assert result.exit_code == 0, result.output
     assert calls == {"host": "127.0.0.1", "port": 5055, "index": str(sample_index)}
-    assert "serving build" in result.output
+    assert "serving build" in result.output and "Flask's development server" in result.output
+
+
+def test_serve_runs_gunicorn_by_default(sample_index):
+    from tests.server.test_gunicorn import _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("discogs-recs")), "serve",
+                             "--index", str(sample_index), "--port", str(port), "--workers", "2"],
+                            env={**os.environ, "DISCOGS_RECS_INDEX_DIR": ""},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/index", timeout=5) as r:
+                    server, body = r.headers.get("Server", ""), json.loads(r.read())
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+                assert time.monotonic() < deadline, "discogs-recs serve did not answer"
+                time.sleep(0.3)
+        assert server.startswith("gunicorn")
+        assert body["demo"] is False and body["albums"] > 1000
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert "serving build" in out.decode() and "gunicorn, 2 workers" in out.decode()
+    assert "Booting worker" in err.decode()  # two worker processes behind the master
+    assert err.decode().count("Booting worker") == 2
 
 
 def test_gunicorn_config_loads(monkeypatch):
