@@ -27,9 +27,10 @@ LIBRARY_KEYS = frozenset({"tracks", "albums", "artists", "shows", "episodes", "b
 
 def looks_like(first: Dict[str, Any]) -> str:
     """The format of a history whose first item is `first`, or "" if it is none of them."""
-    if "ts" in first and "ms_played" in first:
+    if "ts" in first and ("ms_played" in first or any(k.startswith("master_metadata_")
+                                                       for k in first)):
         return EXTENDED_HISTORY
-    if "endTime" in first and "msPlayed" in first and "trackName" in first:
+    if "endTime" in first and ("trackName" in first or "artistName" in first):
         return STREAMING_HISTORY
     return ""
 
