@@ -133,7 +133,8 @@ def recommend(index_dir: str, username: Optional[str], export_file: Optional[Pat
     from recommender.store import IndexStore, NoIndexError
 
     if sum(bool(x) for x in (username, export_file, library_file)) != 1:
-        raise click.UsageError("give one of --user NAME, --export FILE.csv or --library FILE")
+        raise click.UsageError("give either --user NAME or --export FILE.csv, or --library FILE "
+                               "(one of them)")
     settings = CollectionSettings.from_environment(embed_default=True)
     if embed is not None:
         settings = settings.__class__(**{**settings.__dict__, "embed_unknown": embed})
