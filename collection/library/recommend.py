@@ -11,6 +11,7 @@ The answer has the shape of POST /api/v1/recommendations plus
                 "matched_tracks", "matched_by": {...}, "match_rate", "plays", "plays_matched",
                 "unmatched": [{"artist", "album" | "track", "plays", "saved"}], "unmatched_count",
                 "problems", "problem_rows": [{"where", "reason", "skipped"}], "tracklists", ...}
+    (each `because` entry says "source": "library": a card should say "because you play")
     "profile": {"albums", "matched": {"release", "master", "artist_title", "tracklist",
                 "embedded"}, "unknown", "embedding": "off", "weights": "plays"}
 """
@@ -28,6 +29,7 @@ from ..recommend import RecommendOptions
 from .match import TITLE_TRACK, TRACKLIST, CatalogueMatcher, LibraryMatch, match_library
 from .reader import LibraryRead, read_library
 
+LIBRARY = "library"        # the `source` of each `because` entry
 SAVED_PLAYS = 5            # a saved album or track weighs like this many plays
 MAX_PROFILE_ALBUMS = 1000  # the heaviest albums; a long tail of one-off plays says little
 MAX_UNMATCHED = 100
@@ -105,6 +107,9 @@ def recommend_for_library(store: IndexStore, stream: BinaryIO, name: str = "the 
         weights={a: weights[a] for a in profile_ids}, exclude=exclude,
         filters=CandidateFilters.from_dict(options.filters), diversity=options.diversity,
         max_per_artist=options.max_per_artist, owned_refs=refs, style_weight=options.style_weight)
+    for item in result.items:
+        for entry in item.get("because", []):
+            entry["source"] = LIBRARY  # "because you play ...", not "own"
     how = Counter(found.how for _, found in list(matched.albums) + list(matched.tracks) if found)
     by_tracks = how[TRACKLIST] + how[TITLE_TRACK]
     return {

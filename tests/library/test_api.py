@@ -56,6 +56,7 @@ def test_every_format_as_a_multipart_file(client, name):
     assert answer["profile"]["albums"] == library["matched"]
     # never recommend what was listened to
     matched_titles = {b["title"] for item in answer["recommendations"] for b in item["because"]}
+    assert {b["source"] for item in answer["recommendations"] for b in item["because"]} == {"library"}
     assert matched_titles and not matched_titles & {i["title"] for i in answer["recommendations"]}
 
 

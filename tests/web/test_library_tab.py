@@ -58,6 +58,7 @@ def test_a_library_file_gives_cards_and_says_what_matched(page):
     page.locator("#cards .card").first.wait_for(timeout=15000)
     assert page.locator("#cards .card").count() == 24
     assert page.locator("#cards .because").first.inner_text().startswith("Because you ")
+    assert page.locator("#artists-heading").inner_text() == "Artists you have not played"
     assert page.locator("#summary").inner_text() == \
         "Streaming_History_Audio_2021.json: 9 albums read \u00b7 8 albums matched"
     assert page.locator("#unmatched").is_visible()

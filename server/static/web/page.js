@@ -113,7 +113,8 @@ function render_items(items, explain) {
   return list.length;
 }
 
-function render_artists(artists) {
+function render_artists(artists, heading = "Artists you own nothing by") {
+  $("artists-heading").textContent = heading;
   const rows = (Array.isArray(artists) ? artists : []).map(render_artist).filter(Boolean).slice(0, 10);
   if (!rows.length) return;
   $("artists").append(...rows);
@@ -168,7 +169,7 @@ function profile_words(answer) {
 function render_recommendations(answer, source_words, { library = false } = {}) {
   const count = render_items(answer?.recommendations, true);
   set_summary(library ? source_words : [...source_words, ...profile_words(answer)]);
-  render_artists(answer?.artists);
+  render_artists(answer?.artists, library ? "Artists you have not played" : undefined);
   render_problems(answer?.export?.malformed_rows, answer?.export?.malformed);
   if (count === 0) {
     const albums = number(answer?.profile?.albums);
