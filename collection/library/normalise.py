@@ -55,8 +55,10 @@ def key(text: str) -> str:
 
 
 def search_words(text: str) -> List[str]:
-    """The words a full-text query needs (noise words left out, as the keys do)."""
-    found = words(text)
+    """The words a full-text query needs (noise words left out, as the keys do). Accents
+    are left to the full-text index, which folds Latin ones on both sides and keeps
+    others ('Валерий' must not become 'Валерии')."""
+    found = _WORD.findall((text or "").casefold())
     return [w for w in found if w not in _NOISE] or found
 
 

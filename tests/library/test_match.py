@@ -187,3 +187,13 @@ def test_a_track_goes_to_the_album_holding_most_of_the_listened_tracks(tmp_path)
     # two on the single. "Roads" by a tribute band is not Portishead's.
     assert by_track == {"Sour Times": (1, "tracklist"), "Mysterons": (1, "tracklist"),
                         "Roads": (1, "tracklist"), "It Could Be Sweet": (2, "tracklist")}
+
+
+def test_names_in_other_scripts_keep_their_letters(catalogue):
+    """'й' is not 'и' with a mark to drop: the full-text index must be asked for 'Валерий'."""
+    import io
+
+    data = "Вадим и Валерий Мищуки,Рижский Вокзал (Remastered),Рижский Вокзал,1 Jan 2022\n".encode()
+    library = read_library(io.BytesIO(data))
+    (album, found), = match_library(CatalogueMatcher(catalogue), library).albums
+    assert (found.candidate.title, found.how) == ("Рижский Вокзал", "title_without_edition")
