@@ -26,7 +26,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Dict, List, Tuple
 
 from bench.common import (BENCH_DIR, POPULAR_MASTERS, PYTHON, ROOT, SAMPLE_RELEASES, log,
                           machine_line, require, table, write_result)

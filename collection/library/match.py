@@ -173,15 +173,16 @@ class LibraryMatch:
 
 def _match_tracks(matcher: CatalogueMatcher, candidates: List[Candidate],
                   tracks: List[TrackRead]) -> List[Optional[Matched]]:
-    tracklists = matcher.tracklists(candidates)
+    albums_with: Dict[str, Set[int]] = defaultdict(set)   # track key -> album ids
+    for album_id, keys in matcher.tracklists(candidates).items():
+        for track_key in keys:
+            albums_with[track_key].add(album_id)
     by_id = {c.album_id: c for c in candidates}
     holders: List[List[int]] = []
     for track in tracks:
         exact, edition, loose = title_keys(track.track)
-        holding = [a for a, keys in tracklists.items() if exact in keys or edition in keys]
-        if not holding:
-            holding = [a for a, keys in tracklists.items() if "~" + loose in keys]
-        holders.append(holding)
+        holding = albums_with.get(exact, set()) | albums_with.get(edition, set())
+        holders.append(sorted(holding or albums_with.get("~" + loose, set())))
     listened: Dict[int, int] = defaultdict(int)   # album id -> listened tracks it holds
     for holding in holders:
         for album_id in holding:
