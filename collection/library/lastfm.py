@@ -31,16 +31,23 @@ def _header(row: List[str]) -> Optional[Dict[str, int]]:
     return found if {"artist", "track"} <= set(found) else None
 
 
-def looks_like(head: bytes) -> bool:
-    """Whether the file's first line reads as a CSV row of three fields or more."""
+def first_row(head: bytes) -> Optional[List[str]]:
     first = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:1]
     if not first or "\x00" in first[0]:
-        return False
+        return None
     try:
-        row = next(csv.reader(first))
+        return next(csv.reader(first))
     except (csv.Error, StopIteration):
+        return None
+
+
+def looks_like(head: bytes) -> bool:
+    """Whether the first line is a header naming artist and track, or a scrobble: 3 to 6
+    fields (Apple's 45-column play activity, which names no artist, is neither)."""
+    row = first_row(head)
+    if row is None:
         return False
-    return len(row) >= 3
+    return _header(row) is not None or 3 <= len(row) <= 6
 
 
 def read_scrobbles(source: Source, problems: Problems, stats: Dict[str, int]) -> Iterator[Listen]:

@@ -10,7 +10,10 @@ track-only histories, per distinct track), never the rows.
 """
 from __future__ import annotations
 
+import contextlib
 import posixpath
+import shutil
+import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +30,8 @@ Reader = Callable[[Source, Problems, Dict[str, int]], Iterator[Listen]]
 ZIP = "zip"
 PODCAST_HISTORY = "spotify_podcast_history"
 MAX_UNZIPPED_BYTES = 4 << 30   # an account export holding more than this is not one
+MAX_ZIP_DEPTH = 2              # Apple_Media_Services.zip > Apple Music Activity/...json.zip
+SPOOL_IN_MEMORY = 8 << 20      # a zip inside a zip is unpacked here (then a temporary file)
 READERS: Dict[str, Reader] = {
     spotify.LIBRARY: spotify.read_library,
     spotify.STREAMING_HISTORY: spotify.read_streaming_history,
@@ -114,6 +119,10 @@ def detect(source: Source) -> Tuple[Optional[str], str]:
         return apple.LIBRARY_XML, ""
     if not first:
         return None, "it is empty"
+    row = lastfm.first_row(source.head[source.start:]) or []
+    if "release_id" in [cell.strip().lower() for cell in row]:
+        return None, ("it is a Discogs collection or wantlist export: upload it as an export "
+                      "(POST /api/v1/recommendations/from-export, `--export`)")
     if lastfm.looks_like(source.head[source.start:]):
         return lastfm.SCROBBLES, ""
     return None, "it is neither JSON, a plist nor a CSV of scrobbles"
@@ -179,51 +188,78 @@ def read_library(stream: BinaryIO, name: str = "the file") -> LibraryRead:
     return library
 
 
-def _read_zip(stream: BinaryIO, name: str) -> LibraryRead:
+@dataclass
+class _Member:
+    name: str                    # as reported: "outer.zip/inner.zip/file.json" for nested zips
+    archive: zipfile.ZipFile
+    info: zipfile.ZipInfo
+    kind: str
+
+
+def _open_zip(stream: BinaryIO, name: str) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(stream)
+        return zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InvalidLibrary(f"{name} is a zip file that cannot be read ({exc}); download "
                              "the export again") from None
+
+
+def _scan_zip(archive: zipfile.ZipFile, name: str, prefix: str, depth: int, library: LibraryRead,
+              found: List[_Member], stack: contextlib.ExitStack, unpacked: List[int]) -> None:
+    """Detect every member; a zip inside (Apple's export zips each file) is opened too."""
+    members = [m for m in archive.infolist() if not m.is_dir()
+               and not m.filename.startswith("__MACOSX/")
+               and not posixpath.basename(m.filename).startswith(".")]
+    unpacked[0] += sum(m.file_size for m in members)
+    if unpacked[0] > MAX_UNZIPPED_BYTES:
+        raise InvalidLibrary(f"{name} unpacks to more than {MAX_UNZIPPED_BYTES >> 30} GiB: "
+                             "upload the files of the export one by one")
+    for member in members:
+        shown = prefix + member.filename
+        try:
+            with archive.open(member) as handle:
+                source = Source(shown, handle)
+                if source.head.startswith(b"PK\x03\x04") and depth < MAX_ZIP_DEPTH:
+                    spool = stack.enter_context(tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY))
+                    shutil.copyfileobj(source.rewind(), spool, 1 << 20)
+                    inner = stack.enter_context(_open_zip(spool, shown))
+                    _scan_zip(inner, name, shown + "/", depth + 1, library, found, stack, unpacked)
+                    continue
+                kind, _ = detect(source)
+        except InvalidLibrary as exc:
+            library.files.append({"name": shown, "format": None, "skipped": exc.message})
+            continue
+        except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError) as exc:
+            raise InvalidLibrary(f"{name}: {shown} cannot be unpacked ({exc})") from None
+        if kind in READERS:
+            found.append(_Member(shown, archive, member, kind))
+
+
+def _read_zip(stream: BinaryIO, name: str) -> LibraryRead:
     library = LibraryRead(ZIP)
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()
-                   and not m.filename.startswith("__MACOSX/")
-                   and not posixpath.basename(m.filename).startswith(".")]
-        if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-            raise InvalidLibrary(f"{name} unpacks to more than {MAX_UNZIPPED_BYTES >> 30} GiB: "
-                                 "upload the files of the export one by one")
-        found: List[Tuple[zipfile.ZipInfo, str]] = []
-        for member in members:
-            try:
-                with archive.open(member) as handle:
-                    kind, _ = detect(Source(member.filename, handle))
-            except InvalidLibrary as exc:
-                library.files.append({"name": member.filename, "format": None,
-                                      "skipped": exc.message})
-                continue
-            except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError) as exc:
-                raise InvalidLibrary(f"{name}: {member.filename} cannot be unpacked ({exc})") from None
-            if kind in READERS:
-                found.append((member, kind))
-        extended = any(kind == spotify.EXTENDED_HISTORY for _, kind in found)
-        for member, kind in found:
-            entry: Dict[str, Any] = {"name": member.filename, "format": kind}
+    found: List[_Member] = []
+    with contextlib.ExitStack() as stack:
+        archive = stack.enter_context(_open_zip(stream, name))
+        _scan_zip(archive, name, "", 0, library, found, stack, [0])
+        extended = any(m.kind == spotify.EXTENDED_HISTORY for m in found)
+        for member in found:
+            entry: Dict[str, Any] = {"name": member.name, "format": member.kind}
             library.files.append(entry)
-            if extended and kind == spotify.STREAMING_HISTORY:
+            if extended and member.kind == spotify.STREAMING_HISTORY:
                 entry["skipped"] = "the extended streaming history holds these plays too"
                 continue
-            library.problems.prefix = f"{member.filename}: "
+            library.problems.prefix = f"{member.name}: "
             before = library.stats["rows"]
             try:
-                with archive.open(member) as handle:
-                    library.read(READERS[kind](Source(member.filename, handle),
-                                               library.problems, library.stats))
+                with member.archive.open(member.info) as handle:
+                    library.read(READERS[member.kind](Source(member.name, handle),
+                                                      library.problems, library.stats))
             except (zipfile.BadZipFile, OSError) as exc:
-                raise InvalidLibrary(f"{name}: {member.filename} cannot be unpacked ({exc})") from None
+                raise InvalidLibrary(f"{name}: {member.name} cannot be unpacked ({exc})") from None
             entry["rows"] = library.stats["rows"] - before
         library.problems.prefix = ""
     if not found:
-        raise InvalidLibrary(f"{name} is a zip holding no library file this reads ("
-                             f"{len(members)} files); expected {EXPECTED}")
+        skipped = "; ".join(f["skipped"] for f in library.files if f.get("skipped"))[:600]
+        raise InvalidLibrary(f"{name} is a zip holding no library file this reads"
+                             + (f" ({skipped})" if skipped else "") + f"; expected {EXPECTED}")
     return library

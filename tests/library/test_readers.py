@@ -181,6 +181,47 @@ def test_a_damaged_zip():
     assert "zip file that cannot be read" in message
 
 
+def apple_zip() -> bytes:
+    """Apple's privacy export: a zip of zips; the play activity names no artist."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Apple Music Library Tracks.json",
+                         library_file("Apple Music Library Tracks.json").read_bytes())
+    outer = io.BytesIO()
+    columns = ["Apple ID Number", "Apple Music Subscription", "Build Version", "Client IP Address",
+               "Content Name", "Content Provider", "Content Specific Type", "Device Identifier",
+               "End Position In Milliseconds", "End Reason Type", "Event End Timestamp",
+               "Event Received Timestamp", "Event Start Timestamp", "Event Type", "Feature Name",
+               "Song Name", "Album Name", "Media Duration In Milliseconds", "Play Duration Milliseconds"]
+    activity = ",".join(columns) + "\n" + ",".join(["1"] * len(columns)) + "\n"
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Apple_Media_Services/Apple Music Activity/Apple Music Library Tracks.json.zip",
+                         inner.getvalue())
+        archive.writestr("Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv", activity)
+        archive.writestr("Apple_Media_Services/Apple Music Activity/Apple Music Library Playlists.json",
+                         json.dumps([{"Title": "Road trip", "Playlist Item Identifiers": [1, 2]}]))
+    return outer.getvalue()
+
+
+def test_apples_zip_of_zips_is_read():
+    library = read_library(io.BytesIO(apple_zip()), "Apple_Media_Services.zip")
+    names = {f["name"]: f for f in library.files}
+    inner = ("Apple_Media_Services/Apple Music Activity/Apple Music Library Tracks.json.zip/"
+             "Apple Music Library Tracks.json")
+    assert names[inner]["format"] == "apple_music_library_tracks" and names[inner]["rows"] == 10
+    assert len(library.files) == 1   # the play activity CSV is not taken for scrobbles
+    assert albums(library)[("Massive Attack", "Mezzanine")] == (58, True)
+
+
+def test_a_damaged_file_inside_a_zip_is_named():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("MyData/StreamingHistory_music_0.json",
+                         library_file("StreamingHistory_music_0.json").read_bytes()[:200])
+    message = fails(buffer.getvalue(), "my_spotify_data.zip")
+    assert "MyData/StreamingHistory_music_0.json is not valid JSON (line " in message
+
+
 # -- broken files --------------------------------------------------------------------------------
 
 def test_a_truncated_json_history_names_the_line():
@@ -271,6 +312,12 @@ def test_files_that_are_none_of_the_formats(data, words):
     message = fails(data, "mystery.bin")
     assert message.startswith("mystery.bin is not a library file this reads (") and words in message
     assert "Spotify" in message and "Apple Music" in message and "Last.fm" in message
+
+
+def test_a_discogs_export_sent_here_says_where_it_belongs():
+    data = (b"Catalog#,Artist,Title,Label,Format,Rating,Released,release_id,CollectionFolder\n"
+            b"X1,Burial,Untrue,Hyperdub,LP,,2007,1095245,Uncategorized\n")
+    assert "Discogs collection or wantlist export" in fails(data)
 
 
 def test_the_podcast_history_says_which_file_to_send():
