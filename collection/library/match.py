@@ -134,10 +134,13 @@ class CatalogueMatcher:
         rows = self.conn.execute(
             f"SELECT a.album_id, r.tracklist FROM albums a JOIN releases r ON r.release_id = a.release_id "
             f"WHERE a.album_id IN ({marks}) UNION ALL "
-            f"SELECT album_id, tracklist FROM (SELECT a.album_id, r.tracklist, row_number() OVER "
-            f"(PARTITION BY a.album_id ORDER BY r.is_main_release DESC, r.release_id) AS n FROM albums a "
-            f"JOIN releases r ON r.master_id = a.master_id WHERE a.album_id IN ({marks})) "
-            f"WHERE n <= {RELEASES_PER_MASTER}", ids + ids)
+            # The releases are chosen first, and only their tracklists read: a master of
+            # thousands of releases costs an index walk, not thousands of tracklists.
+            f"SELECT chosen.album_id, r.tracklist FROM (SELECT a.album_id, m.release_id, "
+            f"row_number() OVER (PARTITION BY a.album_id ORDER BY m.is_main_release DESC, "
+            f"m.release_id) AS n FROM albums a JOIN releases m ON m.master_id = a.master_id "
+            f"WHERE a.album_id IN ({marks})) AS chosen JOIN releases r ON r.release_id = "
+            f"chosen.release_id WHERE chosen.n <= {RELEASES_PER_MASTER}", ids + ids)
         for album_id, tracklist in rows:
             try:
                 _tracks(json.loads(tracklist) if tracklist else [], found[album_id])
