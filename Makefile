@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python -m bench.embedding_backends
 	$(BIN)/python -m bench.index_types
 	$(BIN)/python -m bench.rebuild
+	$(BIN)/python -m bench.library_files
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.serving
 

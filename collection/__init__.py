@@ -12,6 +12,8 @@ Plain Python (no Flask). The pieces, in the order data flows:
     embedding.RecordEmbedder      records the index lacks -> vectors with the index's model
     extended_store.ExtendedStore  those vectors seen by the engine as extra owned albums
     recommend                     records -> the answer of POST /api/v1/recommendations
-    service.CollectionService     the two entry points the server and the CLI share
-    cli                           `discogs-recs recommend --user NAME | --export FILE.csv`
+    library/                      Spotify, Apple Music and Last.fm files -> albums (see its docstring)
+    service.CollectionService     the entry points the server and the CLI share
+    cli                           `discogs-recs recommend --user NAME | --export FILE.csv |
+                                  --library FILE`
 """

@@ -54,6 +54,25 @@ def _summary_lines(answer: Dict[str, Any]) -> List[str]:
                          + (" (skipped)" if problem.get("skipped") else ""))
         if export["malformed"] > len(export["malformed_rows"]):
             lines.append(f"  ... {export['malformed'] - len(export['malformed_rows'])} more")
+    library = answer.get("library")
+    if library:
+        lines.append(f"{library['format']}: {library['albums_read']} albums and "
+                     f"{library['tracks_read']} album-less tracks read ({library['plays']} plays); "
+                     f"{library['matched']} albums of this index matched "
+                     f"({library['match_rate']:.0%} of what was read)")
+        for problem in library["problem_rows"]:
+            lines.append(f"  {problem['where']}: {problem['reason']}"
+                         + (" (skipped)" if problem.get("skipped") else ""))
+        if library["problems"] > len(library["problem_rows"]):
+            lines.append(f"  ... {library['problems'] - len(library['problem_rows'])} more")
+        shown = library["unmatched"][:10]
+        if shown:
+            lines.append(f"  not in this index ({library['unmatched_count']}), most played first: "
+                         + "; ".join(f"{u['artist']} - {u.get('album') or u.get('track')}"
+                                     for u in shown))
+        if library.get("note"):
+            lines.append(f"  note: {library['note']}")
+        return lines
     profile = answer["profile"]
     matched = profile["matched"]
     lines.append(f"profile: {profile['albums']} albums (by release {matched['release']}, by master "
@@ -71,6 +90,11 @@ def _summary_lines(answer: Dict[str, Any]) -> List[str]:
 @click.option("--export", "export_file", metavar="FILE.csv",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A collection or wantlist export from discogs.com (CSV, or its zip).")
+@click.option("--library", "library_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Spotify, Apple Music or Last.fm file (YourLibrary.json, a streaming "
+                   "history, the Spotify export's zip, Apple Music Library Tracks.json, "
+                   "Library.xml, a scrobbles CSV); the format is read from the content.")
 @click.option("--k", type=click.IntRange(1, 1000), default=20, show_default=True,
               help="How many albums to recommend.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer instead of a table.")
@@ -83,10 +107,11 @@ def _summary_lines(answer: Dict[str, Any]) -> List[str]:
 @click.option("--embed/--no-embed", "embed", default=None,
               help="Embed records the index lacks with the index's model (default: on; "
                    "DISCOGS_RECS_EMBED_UNKNOWN=0 turns it off).")
-def recommend(index_dir: str, username: Optional[str], export_file: Optional[Path], k: int,
-              as_json: bool, strategy: str, kind: Optional[str], refresh: bool,
-              embed: Optional[bool]) -> None:
-    """Recommend albums for a Discogs collection: a username or an export file.
+def recommend(index_dir: str, username: Optional[str], export_file: Optional[Path],
+              library_file: Optional[Path], k: int, as_json: bool, strategy: str,
+              kind: Optional[str], refresh: bool, embed: Optional[bool]) -> None:
+    """Recommend albums for a Discogs collection (a username or an export file) or for
+    what you listen to (a Spotify, Apple Music or Last.fm file).
 
     A personal token (private collections, a higher rate limit) is read from
     DISCOGS_RECS_DISCOGS_TOKEN, never from the command line. Fetched collections are
@@ -97,6 +122,8 @@ def recommend(index_dir: str, username: Optional[str], export_file: Optional[Pat
     Examples:
       discogs-recs recommend --index data/index --user gustw
       discogs-recs recommend --index data/index --export gustw-collection-20250101.csv --k 10
+      discogs-recs recommend --index data/index --library my_spotify_data.zip
+      discogs-recs recommend --index data/index --library "Apple Music Library Tracks.json"
       discogs-recs recommend --index data/index --user gustw --json | jq '.recommendations[].title'
     """
     from collection.errors import CollectionError
@@ -105,8 +132,9 @@ def recommend(index_dir: str, username: Optional[str], export_file: Optional[Pat
     from collection.settings import CollectionSettings
     from recommender.store import IndexStore, NoIndexError
 
-    if bool(username) == bool(export_file):
-        raise click.UsageError("give either --user NAME or --export FILE.csv")
+    if sum(bool(x) for x in (username, export_file, library_file)) != 1:
+        raise click.UsageError("give either --user NAME or --export FILE.csv, or --library FILE "
+                               "(one of them)")
     settings = CollectionSettings.from_environment(embed_default=True)
     if embed is not None:
         settings = settings.__class__(**{**settings.__dict__, "embed_unknown": embed})
@@ -116,6 +144,9 @@ def recommend(index_dir: str, username: Optional[str], export_file: Optional[Pat
         service = CollectionService(settings)
         if username:
             answer = service.for_user(store, username, options=options, refresh=refresh)
+        elif library_file:
+            with library_file.open("rb") as handle:
+                answer = service.for_library(store, handle, library_file.name, options)
         else:
             answer = service.for_export(store, export_file.read_bytes(), options, kind)
     except (CollectionError, NoIndexError) as exc:

@@ -54,3 +54,10 @@ class DiscogsTimeout(CollectionError):
 
 class InvalidExport(CollectionError):
     status, code = 400, "invalid_export"
+
+
+class InvalidLibrary(CollectionError):
+    """A Spotify, Apple Music or Last.fm file that cannot be read: the message names the
+    line, item or key that is wrong."""
+
+    status, code = 400, "invalid_library"

@@ -4,12 +4,14 @@ share: recommendations for a Discogs username, and for an uploaded export.
     service = CollectionService(CollectionSettings.from_environment())
     answer = service.for_user(store, "gustw", options=RecommendOptions(k=20))
     answer = service.for_export(store, Path("export.csv").read_bytes())
+    with open("Streaming_History_Audio_2023.json", "rb") as file:
+        answer = service.for_library(store, file, file.name)
 """
 from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import Any, Dict, Optional
+from typing import Any, BinaryIO, Dict, Optional
 
 from recommender.store import IndexStore
 
@@ -17,6 +19,7 @@ from .cache import CollectionCache
 from .csv_export import parse_export
 from .discogs_api import DiscogsClient
 from .embedding import RecordEmbedder
+from .library.recommend import recommend_for_library
 from .errors import InvalidExport
 from .rate_limit import RateLimiter
 from .recommend import RecommendOptions, recommend_for_records
@@ -75,3 +78,9 @@ class CollectionService:
         answer = recommend_for_records(store, parsed.records, options, self.embedder)
         answer["export"] = parsed.summary()
         return answer
+
+    def for_library(self, store: IndexStore, stream: BinaryIO, name: str = "the file",
+                    options: Optional[RecommendOptions] = None) -> Dict[str, Any]:
+        """A Spotify, Apple Music or Last.fm file (a seekable binary stream, read as it
+        goes) -> recommendations; see `collection.library`."""
+        return recommend_for_library(store, stream, name, options)

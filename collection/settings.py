@@ -12,6 +12,8 @@
     EMBED_UNKNOWN / ..._EMBED_UNKNOWN                 off in the server, on in the CLI
     EMBED_MODEL, EMBED_BACKEND / ..._EMBED_*          the index manifest's model and backend
     MAX_EXPORT_BYTES / ..._MAX_EXPORT_BYTES           20 MiB for an uploaded export
+    MAX_LIBRARY_BYTES / ..._MAX_LIBRARY_BYTES         512 MiB for an uploaded Spotify, Apple
+                                                      Music or Last.fm file (streamed, not held)
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ DEFAULTS = {
     "EMBED_MODEL": None,
     "EMBED_BACKEND": None,
     "MAX_EXPORT_BYTES": 20 * 1024 * 1024,
+    "MAX_LIBRARY_BYTES": 512 * 1024 * 1024,
 }
 
 
@@ -58,6 +61,7 @@ class CollectionSettings:
     embed_model: Optional[str]
     embed_backend: Optional[str]
     max_export_bytes: int
+    max_library_bytes: int = DEFAULTS["MAX_LIBRARY_BYTES"]
 
     def __repr__(self) -> str:  # the token stays out of any printed settings
         return (f"CollectionSettings(api_url={self.api_url!r}, token={'set' if self.token else 'none'}, "
@@ -83,7 +87,8 @@ class CollectionSettings:
             cache_ttl=float(get("COLLECTION_CACHE_TTL")),
             embed_unknown=flag(get("EMBED_UNKNOWN", embed_default)),
             embed_model=get("EMBED_MODEL"), embed_backend=get("EMBED_BACKEND"),
-            max_export_bytes=int(get("MAX_EXPORT_BYTES")))
+            max_export_bytes=int(get("MAX_EXPORT_BYTES")),
+            max_library_bytes=int(get("MAX_LIBRARY_BYTES")))
 
     @classmethod
     def from_environment(cls, environ: Optional[Mapping[str, str]] = None,

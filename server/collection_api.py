@@ -3,6 +3,8 @@ discogs.com exports.
 
     GET  /api/v1/users/<username>/recommendations      the public collection and wantlist
     POST /api/v1/recommendations/from-export           the CSV as the body or a multipart file
+    POST /api/v1/recommendations/from-library          a Spotify, Apple Music or Last.fm file
+                                                       (or the export's zip), body or multipart
 
 Both answer like POST /api/v1/recommendations, plus a `collection` or `export` object
 and a `profile` object (how the records were matched to the index). The fetching,
@@ -15,7 +17,10 @@ never cached, never echoed. The server's own token is the DISCOGS_TOKEN setting.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import contextlib
+import shutil
+import tempfile
+from typing import Any, BinaryIO, Dict, Iterator, List, Optional, Tuple
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -56,10 +61,14 @@ def collection_error(exc: CollectionError):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def export_too_large(_exc: RequestEntityTooLarge):
-    limit = collection_service().settings.max_export_bytes
+    settings = collection_service().settings
+    library = request.endpoint == "collection_api.library_recommendations"
+    limit = settings.max_library_bytes if library else settings.max_export_bytes
     size = f"{limit / (1 << 20):g} MiB" if limit >= 1 << 20 else f"{limit:,} bytes"
-    return jsonify(error_body(413, "payload_too_large", f"the export is larger than {size}; "
-                              "upload the CSV discogs.com gives, unchanged")), 413
+    advice = ("upload the files of the export one by one" if library
+              else "upload the CSV discogs.com gives, unchanged")
+    return jsonify(error_body(413, "payload_too_large", f"the {'file' if library else 'export'} "
+                              f"is larger than {size}; {advice}")), 413
 
 
 # -- query parameters ---------------------------------------------------------------------
@@ -151,6 +160,41 @@ def export_recommendations():
     return jsonify(service.for_export(store, data, options, kind))
 
 
+# The body is copied to a temporary spool (in memory up to this size, then an unlinked
+# temporary file) so the readers can seek; closing it deletes it.
+SPOOL_IN_MEMORY = 8 << 20
+
+
+@contextlib.contextmanager
+def _library_upload() -> Iterator[Tuple[BinaryIO, str]]:
+    """(seekable stream, name for messages) of the uploaded file; never kept after."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file") or next(iter(request.files.values()), None)
+        if upload is None:
+            raise ApiError(400, "invalid_library", "the form has no file; send the library "
+                           "file in a field named 'file'")
+        try:
+            yield upload.stream, upload.filename or "the file"
+        finally:
+            upload.close()
+        return
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+        shutil.copyfileobj(request.stream, spool, 1 << 20)
+        spool.seek(0)
+        yield spool, "the file"
+
+
+@bp.post("/recommendations/from-library")
+def library_recommendations():
+    """A Spotify, Apple Music or Last.fm file -> recommendations (collection.library)."""
+    service = collection_service()
+    request.max_content_length = service.settings.max_library_bytes
+    options = _options()
+    store = current_store()
+    with _library_upload() as (stream, name):
+        return jsonify(service.for_library(store, stream, name, options))
+
+
 # -- OpenAPI ---------------------------------------------------------------------------------
 # Merged into server/openapi.py's SPEC: SPEC["paths"].update(OPENAPI_PATHS) and
 # SPEC["components"]["schemas"].update(OPENAPI_SCHEMAS).
@@ -189,9 +233,11 @@ _PROFILE = {
         "matched": {"type": "object", "description": "Records matched by release id, by "
                     "master id, by artist and title, or embedded on the fly.",
                     "properties": {k: {"type": "integer"} for k in
-                                   ("release", "master", "artist_title", "embedded")}},
+                                   ("release", "master", "artist_title", "tracklist",
+                                    "embedded")}},
         "unknown": {"type": "integer"},
-        "embedding": {"type": "string", "description": "off, on, or unavailable: reason."}},
+        "embedding": {"type": "string", "description": "off, on, or unavailable: reason."},
+        "weights": {"type": "string", "description": "plays: weighted by plays (library files)."}},
 }
 
 OPENAPI_SCHEMAS: Dict[str, Any] = {
@@ -214,6 +260,46 @@ OPENAPI_SCHEMAS: Dict[str, Any] = {
                                    "line": {"type": "integer"}, "reason": {"type": "string"},
                                    "skipped": {"type": "boolean"}}}},
             "encoding": {"type": "string"}}},
+    "LibrarySummary": {
+        "type": "object",
+        "required": ["format", "albums_read", "matched", "unmatched"],
+        "properties": {
+            "format": {"type": "string", "description": "What the file was read as (from its "
+                       "content): spotify_library, spotify_streaming_history, "
+                       "spotify_extended_history, apple_music_library_tracks, "
+                       "itunes_library_xml, lastfm_scrobbles_csv, or zip (see files)."},
+            "albums_read": {"type": "integer", "description": "Distinct albums (artist and "
+                            "album) in the file."},
+            "tracks_read": {"type": "integer", "description": "Distinct tracks of a history "
+                            "that names no album (matched through tracklists)."},
+            "matched": {"type": "integer", "description": "Distinct albums of the index matched."},
+            "matched_albums": {"type": "integer"}, "matched_tracks": {"type": "integer"},
+            "matched_by": {"type": "object", "additionalProperties": {"type": "integer"},
+                           "description": "title, title_without_edition, title_loose, "
+                                          "tracklist, title_track -> count."},
+            "match_rate": {"type": "number", "description": "Share of albums and tracks read "
+                           "that matched."},
+            "rows": {"type": "integer"}, "plays": {"type": "integer"},
+            "plays_matched": {"type": "integer"},
+            "short_plays": {"type": "integer", "description": "Streams under 30 s, not counted."},
+            "not_music": {"type": "integer", "description": "Podcasts, videos, audiobooks left out."},
+            "unmatched": {"type": "array", "description": "The 100 most played albums (or "
+                          "tracks) this index lacks.", "items": {"type": "object", "properties": {
+                              "artist": {"type": "string"}, "album": {"type": "string"},
+                              "track": {"type": "string"}, "plays": {"type": "integer"},
+                              "saved": {"type": "boolean"}}}},
+            "unmatched_count": {"type": "integer"},
+            "problems": {"type": "integer", "description": "Rows or items with a problem, in all."},
+            "problem_rows": {"type": "array", "items": {"type": "object", "properties": {
+                "where": {"type": "string"}, "reason": {"type": "string"},
+                "skipped": {"type": "boolean"}}}},
+            "tracklists": {"type": "boolean", "description": "Whether the index holds "
+                           "tracklists (built with the releases dump)."},
+            "files": {"type": "array", "items": {"type": "object"},
+                      "description": "For a zip: each member, its format, rows or why skipped."},
+            "note": {"type": "string"}}},
+    "LibraryRecommendationResponse": {"allOf": [_ref("RecommendationResponse"), {
+        "type": "object", "properties": {"library": _ref("LibrarySummary"), "profile": _PROFILE}}]},
     "CollectionRecommendationResponse": {"allOf": [_ref("RecommendationResponse"), {
         "type": "object", "properties": {"collection": _ref("CollectionSummary"),
                                          "profile": _PROFILE}}]},
@@ -269,5 +355,29 @@ OPENAPI_PATHS: Dict[str, Any] = {
                 "application/json": {"schema": _ref("ExportRecommendationResponse")}}},
             "400": _error("invalid_export: not a Discogs export, or no usable row."),
             "413": _error("The export is larger than MAX_EXPORT_BYTES."),
+            "503": _error("No index is published.")}}},
+    "/api/v1/recommendations/from-library": {"post": {
+        "summary": "Recommend from a Spotify, Apple Music or Last.fm library file",
+        "description": "The file as the request body or as a multipart file field named "
+                       "`file`; its format is found from its content: Spotify YourLibrary.json, "
+                       "StreamingHistory_music_N.json, Streaming_History_Audio_*.json / "
+                       "endsong_N.json or the whole export's zip; Apple Music Library "
+                       "Tracks.json or Library.xml; Last.fm scrobbles CSV (artist,album,track,"
+                       "date). Albums are matched to the index by artist and title, tracks of "
+                       "album-less histories through tracklists; plays (a saved album counts "
+                       "as 5) weight the profile. The file is streamed, never stored.",
+        "operationId": "libraryRecommendations",
+        "parameters": _QUERY_PARAMETERS,
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "string", "format": "binary"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "file": {"type": "string", "format": "binary"}}}}}},
+        "responses": {
+            "200": {"description": "Recommendations for the library.", "content": {
+                "application/json": {"schema": _ref("LibraryRecommendationResponse")}}},
+            "400": _error("invalid_library: not a file this reads, damaged (the message names "
+                          "the line or key), or nothing usable in it."),
+            "413": _error("The file is larger than MAX_LIBRARY_BYTES."),
             "503": _error("No index is published.")}}},
 }

@@ -1,7 +1,7 @@
 """GET /: the web page, for people without the extension.
 
-Enter a Discogs username, upload the collection export, or paste a release URL, and
-get the same cards the extension shows. Plain HTML, CSS and JavaScript from
+Enter a Discogs username, upload the collection export, paste a release URL, or upload
+a Spotify, Apple Music or Last.fm file, and get the same cards the extension shows. Plain HTML, CSS and JavaScript from
 server/templates/web and server/static/web (no build step); the page calls the same
 /api/v1 endpoints as everyone else, on the same origin.
 """
@@ -38,7 +38,8 @@ def _serving_the_demo() -> bool:
 
 OPENAPI_PATHS: Dict[str, Any] = {
     "/": {"get": {
-        "summary": "The web page: recommendations from a username, an export or a release URL",
+        "summary": "The web page: recommendations from a username, an export, a release URL "
+                   "or a Spotify, Apple Music or Last.fm file",
         "operationId": "webPage",
         "responses": {"200": {"description": "HTML.", "content": {"text/html": {
             "schema": {"type": "string"}}}}}}},

@@ -44,6 +44,12 @@ export function export_recommendations(file, { signal } = {}) {
   return call(`/api/v1/recommendations/from-export?k=${K}`, { method: "POST", body: form, signal });
 }
 
+export function library_recommendations(file, { signal } = {}) {
+  const form = new FormData();
+  form.append("file", file, file.name || "library");
+  return call(`/api/v1/recommendations/from-library?k=${K}`, { method: "POST", body: form, signal });
+}
+
 export function neighbours({ kind, id }, { signal } = {}) {
   return call(`/api/v1/${kind}s/${id}/neighbours?k=${K}`, { signal });
 }

@@ -1,12 +1,12 @@
-// The web page: three ways in (username, export upload, release URL), one result area
-// with loading, error, empty and result states.
+// The web page: four ways in (username, export upload, release URL, a Spotify, Apple
+// Music or Last.fm file), one result area with loading, error, empty and result states.
 import * as api from "./api.js";
 import { render_artist, render_card } from "./cards.js";
 import { parse_reference } from "./discogs-url.js";
 import { clear, element } from "./dom.js";
 
 const USERNAME = /^[A-Za-z0-9._-]{1,64}$/;
-const TABS = ["user", "export", "release"];
+const TABS = ["user", "export", "release", "library"];
 const $ = (id) => document.getElementById(id);
 
 let in_flight = null; // the AbortController of the request on screen
@@ -40,8 +40,8 @@ function wire_tabs() {
 // -- result states ------------------------------------------------------------------------
 
 function reset_results() {
-  for (const id of ["cards", "artists", "problems-list"]) clear($(id));
-  for (const id of ["summary", "artists-section", "problems"]) $(id).hidden = true;
+  for (const id of ["cards", "artists", "problems-list", "unmatched-list"]) clear($(id));
+  for (const id of ["summary", "artists-section", "problems", "unmatched"]) $(id).hidden = true;
 }
 
 function show_status(kind, message, detail = null) {
@@ -100,6 +100,7 @@ function hint_for(error) {
     case "discogs_unavailable":
     case "discogs_timeout": return "Discogs is not answering right now. You can upload your collection export instead.";
     case "no_index": return "The server has no index yet; its operator needs to build one.";
+    case "invalid_library": return "Upload the file as the service gave it: Spotify's zip or one of its JSON files, Apple Music Library Tracks.json or Library.xml, or a Last.fm scrobbles CSV.";
     default: return null;
   }
 }
@@ -112,22 +113,47 @@ function render_items(items, explain) {
   return list.length;
 }
 
-function render_artists(artists) {
+function render_artists(artists, heading = "Artists you own nothing by") {
+  $("artists-heading").textContent = heading;
   const rows = (Array.isArray(artists) ? artists : []).map(render_artist).filter(Boolean).slice(0, 10);
   if (!rows.length) return;
   $("artists").append(...rows);
   $("artists-section").hidden = false;
 }
 
-function render_problems(rows, total) {
+function text_of(value, fallback = "") {
+  return typeof value === "string" ? value : fallback;
+}
+
+// Export rows name their line; library rows say where ("line 12", "item 7").
+function render_problems(rows, total, what = "the export") {
   const list = Array.isArray(rows) ? rows : [];
   if (!list.length) return;
-  $("problems-summary").textContent = `${plural(number(total) || list.length, "row")} of the export had a problem`;
+  $("problems-summary").textContent = `${plural(number(total) || list.length, "row")} of ${what} had a problem`;
   $("problems-list").append(...list.map((row) => element("li", {}, [
-    element("span", { className: "line", text: `Line ${number(row?.line)}` }),
-    element("span", { text: ` ${typeof row?.reason === "string" ? row.reason : "unreadable"}${row?.skipped ? " (skipped)" : ""}` }),
+    element("span", { className: "line", text: row?.where === undefined ? `Line ${number(row?.line)}` : capitalised(text_of(row.where, "?")) }),
+    element("span", { text: ` ${text_of(row?.reason, "unreadable")}${row?.skipped ? " (skipped)" : ""}` }),
   ])));
   $("problems").hidden = false;
+}
+
+function capitalised(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+function render_unmatched(rows, total) {
+  const list = Array.isArray(rows) ? rows : [];
+  if (!list.length) return;
+  $("unmatched-summary").textContent = `Not in this index: ${(number(total) || list.length).toLocaleString("en")}, most played first`;
+  $("unmatched-list").append(...list.map((row) => {
+    const name = text_of(row?.album) || text_of(row?.track);
+    const plays = number(row?.plays);
+    return element("li", {}, [
+      element("span", { className: "line", text: text_of(row?.artist, "?") }),
+      element("span", { text: ` \u2013 ${name}${plays ? ` (${plural(plays, "play")})` : ""}` }),
+    ]);
+  }));
+  $("unmatched").hidden = false;
 }
 
 function profile_words(answer) {
@@ -140,10 +166,10 @@ function profile_words(answer) {
   ];
 }
 
-function render_recommendations(answer, source_words) {
+function render_recommendations(answer, source_words, { library = false } = {}) {
   const count = render_items(answer?.recommendations, true);
-  set_summary([...source_words, ...profile_words(answer)]);
-  render_artists(answer?.artists);
+  set_summary(library ? source_words : [...source_words, ...profile_words(answer)]);
+  render_artists(answer?.artists, library ? "Artists you have not played" : undefined);
   render_problems(answer?.export?.malformed_rows, answer?.export?.malformed);
   if (count === 0) {
     const albums = number(answer?.profile?.albums);
@@ -217,11 +243,35 @@ function submit_release(event) {
   });
 }
 
-function wire_drop_zone() {
-  const zone = $("drop-zone");
-  const input = $("export-file");
+function submit_library(event) {
+  event.preventDefault();
+  const input = $("library-file");
+  const file = input.files?.[0];
+  if (!file) {
+    field_error(input, "Choose the file Spotify, Apple Music or Last.fm gave you first.");
+    return;
+  }
+  run(`Reading ${file.name}\u2026 a long listening history takes a moment.`,
+    (signal) => api.library_recommendations(file, { signal }), (answer) => {
+      const library = answer?.library ?? {};
+      const albums = number(library.albums_read);
+      const tracks = number(library.tracks_read);
+      render_recommendations(answer, [
+        `${file.name}: ${[albums ? plural(albums, "album") : null, tracks ? plural(tracks, "track") : null]
+          .filter(Boolean).join(" and ") || "nothing"} read`,
+        `${plural(number(library.matched), "album")} matched`,
+      ], { library: true });
+      render_problems(library.problem_rows, library.problems, "the file");
+      render_unmatched(library.unmatched, library.unmatched_count);
+    });
+}
+
+function wire_drop_zone(zone_id = "drop-zone", input_id = "export-file", text_id = "drop-text",
+  empty_text = "or drop the CSV here") {
+  const zone = $(zone_id);
+  const input = $(input_id);
   const show_name = () => {
-    $("drop-text").textContent = input.files?.[0] ? input.files[0].name : "or drop the CSV here";
+    $(text_id).textContent = input.files?.[0] ? input.files[0].name : empty_text;
   };
   input.addEventListener("change", show_name);
   zone.addEventListener("dragover", (event) => {
@@ -255,7 +305,9 @@ function start_from_address() {
 
 wire_tabs();
 wire_drop_zone();
+wire_drop_zone("library-drop-zone", "library-file", "library-drop-text", "or drop the file here");
 $("panel-user").addEventListener("submit", submit_user);
 $("panel-export").addEventListener("submit", submit_export);
 $("panel-release").addEventListener("submit", submit_release);
+$("panel-library").addEventListener("submit", submit_library);
 start_from_address();
