@@ -51,7 +51,7 @@ extension/node_modules/.installed: extension/package.json
 	touch $@
 
 test-extension: extension/node_modules/.installed
-	cd extension && npm run --silent build && npm test && npm run --silent lint
+	cd extension && node scripts/build.mjs --no-web && npm test && npm run --silent lint
 
 test-python: install browser
 	$(BIN)/python -m pytest -q
