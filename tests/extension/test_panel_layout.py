@@ -50,6 +50,9 @@ def test_in_the_right_column_the_cards_are_a_list(browser, api_base_url, tmp_pat
     box = screenshot(page, tmp_path, "right-column")
     column = page.locator('[class*="side_"]').bounding_box()
     assert 280 <= box["width"] <= column["width"] + 0.5 and box["x"] >= column["x"] - 0.5
+    # Shown below the statistics although the column places its sections by `order`.
+    stats = page.locator("#release-stats").bounding_box()
+    assert box["y"] >= stats["y"] + stats["height"]
     cards = card_boxes(page)
     assert len({round(card["x"]) for card in cards}) == 1, "one card per row"
     assert all(card["width"] >= box["width"] - 2 for card in cards)
@@ -64,6 +67,9 @@ def test_in_the_main_column_the_cards_are_a_grid(browser, api_base_url, tmp_path
     expect(page.locator(f"#release-recommendations + {PANEL} .card")).to_have_count(8)
     box = screenshot(page, tmp_path, "main-column")
     assert box["width"] > 600
+    recommendations = page.locator("#release-recommendations").bounding_box()
+    contributors = page.locator("#release-contributors").bounding_box()
+    assert recommendations["y"] + recommendations["height"] <= box["y"] < contributors["y"]
     cards = card_boxes(page)
     first_row = [card for card in cards if abs(card["y"] - cards[0]["y"]) < 1]
     assert len(first_row) >= 3, "several cards per row"

@@ -85,6 +85,14 @@ export function create_panel(document, { page_type_name, panel_places = [], on_o
     return undefined;
   }
 
+  // In a flex or grid column ordered by `order` (Discogs' columns are), a
+  // sibling of `target` takes the target's order so it shows right after it.
+  function follow_flex_order(target, position) {
+    const sibling = position === "afterend" || position === "beforebegin";
+    const order = sibling ? document.defaultView.getComputedStyle(target).order : "0";
+    host.style.setProperty("--discogs-recs-order", /^-?\d+$/.test(order) ? order : "0");
+  }
+
   function wait_for_place(wait_ms) {
     if (waiting) return;
     const retry = () => {
@@ -126,6 +134,7 @@ export function create_panel(document, { page_type_name, panel_places = [], on_o
       if (choice.target) {
         stop_waiting();
         choice.target.insertAdjacentElement(choice.place.position, host);
+        follow_flex_order(choice.target, choice.place.position);
         host.setAttribute("data-place", choice.place.selector ?? choice.place.name ?? "");
       } else {
         wait_for_place(choice.wait_ms);

@@ -23,6 +23,7 @@ export const CARD_CSS = `
   display: grid;
   grid-template-columns: 52px minmax(0, 1fr);
   align-items: start;
+  align-content: start;
   gap: 10px;
   min-width: 0;
   padding: 8px 28px 8px 8px;
