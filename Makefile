@@ -51,15 +51,19 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		{ echo "installing Debian chromium for the browser tests"; \
 		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v firefox-esr >/dev/null 2>&1 || \
+		{ echo "installing Debian firefox-esr for the Firefox tests of the extension"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; }
 
-extension/node_modules/.installed: extension/package.json
+extension/node_modules/.installed: extension/package.json extension/package-lock.json
 	cd extension && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 test-extension: extension/node_modules/.installed
-	cd extension && npm run --silent build && npm test && npm run --silent lint
+	cd extension && node scripts/build.mjs --no-web && npm test && npm run --silent lint
 
-test-python: install browser
+# The Firefox tests drive firefox-esr with puppeteer-core from extension/node_modules.
+test-python: install browser $(if $(wildcard extension/package.json),extension/node_modules/.installed)
 	$(BIN)/python -m pytest -q
 
 # The extension's tests join once it has a package.json.

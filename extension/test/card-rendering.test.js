@@ -1,15 +1,25 @@
 import { test } from "node:test";
+import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import {
+  apple_music_search_url,
   artist_line,
   because_titles,
   details_line,
   first_listen_link,
-  render_card,
-  render_card_list,
+  listen_links,
+  render_artist,
+  render_card as render_card_in,
+  render_card_list as render_card_list_in,
+  spotify_search_url,
   style_tags,
 } from "../src/shared/card-rendering.js";
 import { blank_document } from "./support/fixture-dom.js";
+
+// The module takes the document as an option (the global one by default, as
+// on the web page); these tests hand over a jsdom document.
+const render_card = (document, item, options = {}) => render_card_in(item, { ...options, document });
+const render_card_list = (document, items, options = {}) => render_card_list_in(items, { ...options, document });
 
 const ITEM = {
   album_id: 3,
@@ -45,22 +55,77 @@ test("a card shows title, artists, year, formats, styles and links to Discogs", 
   assert.equal(card.dataset.albumId, "3");
 });
 
-test("the because line only when the page asks for it", () => {
+test("the because line only when the page asks for it, saying own or want", () => {
   const document = blank_document();
   assert.equal(render_card(document, ITEM).querySelector(".because"), null);
-  const because = render_card(document, ITEM, { because_label: "Because you own" }).querySelector(".because");
-  assert.equal(because.textContent, "Because you own Moon Safari (Air), Dummy (Portishead) and 1 more");
-  const two = render_card(document, { ...ITEM, because: ITEM.because.slice(0, 2) }, { because_label: "Because you own" });
+  const because = render_card(document, ITEM, { explain: true }).querySelector(".because");
+  assert.equal(because.textContent, "Because you own Moon Safari (Air) and Dummy (Portishead) and 1 more");
+  const two = render_card(document, { ...ITEM, because: ITEM.because.slice(0, 2) }, { explain: true });
   assert.equal(two.querySelector(".because").textContent, "Because you own Moon Safari (Air) and Dummy (Portishead)");
+  const wanted = render_card(document, ITEM, { explain: true, because_verb: "want" }).querySelector(".because");
+  assert.equal(wanted.textContent, "Because you want Moon Safari (Air) and Dummy (Portishead) and 1 more");
+  // Answers built from a collection and a wantlist say which each reason came from.
+  const mixed = { ...ITEM, because: [ITEM.because[0], { ...ITEM.because[1], source: "wantlist" }] };
+  assert.equal(render_card(document, mixed, { explain: true }).querySelector(".because").textContent,
+    "Because you own Moon Safari (Air) and want Dummy (Portishead)");
 });
 
-test("a listen link when the API gives a safe one, opened without opener", () => {
+test("listen links: the dump's video, then Spotify and Apple Music searches for artist and title", () => {
   const document = blank_document();
-  const listen = render_card(document, ITEM).querySelector("a.listen");
-  assert.equal(listen.getAttribute("href"), "https://www.youtube.com/watch?v=abc");
-  assert.equal(listen.getAttribute("rel"), "noopener noreferrer");
-  assert.equal(render_card(document, { ...ITEM, listen: [] }).querySelector("a.listen"), null);
-  assert.equal(render_card(document, { ...ITEM, listen: [{ url: "javascript:alert(1)" }] }).querySelector("a.listen"), null);
+  const links = [...render_card(document, ITEM).querySelectorAll(".listen-links a")];
+  assert.deepEqual(links.map((link) => [link.dataset.service, link.textContent, link.getAttribute("href")]), [
+    ["video", "YouTube", "https://www.youtube.com/watch?v=abc"],
+    ["spotify", "Spotify", "https://open.spotify.com/search/Massive%20Attack%20Mezzanine"],
+    ["apple-music", "Apple Music", "https://music.apple.com/search?term=Massive%20Attack%20Mezzanine"],
+  ]);
+  for (const link of links) {
+    assert.equal(link.getAttribute("rel"), "noopener noreferrer");
+    assert.equal(link.getAttribute("target"), "_blank");
+  }
+  // Without a (safe) video the searches are still there; a javascript: URL never becomes a link.
+  for (const listen of [[], [{ url: "javascript:alert(1)" }], undefined]) {
+    const card = render_card(document, { ...ITEM, listen });
+    assert.equal(card.querySelector("a.listen[data-service=video]"), null);
+    assert.deepEqual([...card.querySelectorAll(".listen-links a")].map((link) => link.dataset.service), ["spotify", "apple-music"]);
+  }
+  // Without a title there is nothing to search for.
+  assert.deepEqual(listen_links({ artist: "Air" }), []);
+});
+
+test("search links: encoded words only, no tracking parameters, Discogs' artist suffixes dropped", () => {
+  const item = { title: "Sonic Youth & Friends: 100% / #1?", artist: "Philly Cream (2)" };
+  const spotify = new URL(spotify_search_url(item));
+  const apple = new URL(apple_music_search_url(item));
+  assert.equal(spotify.origin, "https://open.spotify.com");
+  assert.equal(decodeURIComponent(spotify.pathname), "/search/Philly Cream Sonic Youth & Friends: 100% / #1?");
+  assert.equal(spotify.search, "");
+  assert.equal(spotify.hash, "");
+  assert.equal(apple.origin, "https://music.apple.com");
+  assert.equal(apple.pathname, "/search");
+  assert.deepEqual([...apple.searchParams.keys()], ["term"]);
+  assert.equal(apple.searchParams.get("term"), "Philly Cream Sonic Youth & Friends: 100% / #1?");
+  assert.equal(spotify_search_url({ title: "Kind Of Blue", artists: [{ name: "Miles Davis" }] }),
+    "https://open.spotify.com/search/Miles%20Davis%20Kind%20Of%20Blue");
+  assert.equal(spotify_search_url({ title: "Untitled Field Recording" }), "https://open.spotify.com/search/Untitled%20Field%20Recording");
+  assert.equal(apple_music_search_url({ title: "  " }), null);
+});
+
+test("Discogs links open in place on discogs.com and in a new tab elsewhere", () => {
+  const on_discogs = render_card(blank_document(), ITEM).querySelector("a.title");
+  assert.equal(on_discogs.getAttribute("target"), null);
+  const elsewhere = new JSDOM("<!doctype html>", { url: "http://localhost:5000/" }).window.document;
+  const link = render_card(elsewhere, ITEM).querySelector("a.title");
+  assert.equal(link.getAttribute("target"), "_blank");
+  assert.equal(link.getAttribute("rel"), "noopener noreferrer");
+});
+
+test("artist rows (the web page's artists to explore)", () => {
+  const document = blank_document();
+  const row = render_artist({ id: 7, name: "Air", albums: [{ title: "Moon Safari" }, { title: "Talkie Walkie" }, { title: "10 000 Hz" }] }, { document });
+  assert.equal(row.querySelector("a").getAttribute("href"), "https://www.discogs.com/artist/7");
+  assert.equal(row.querySelector(".artist-albums").textContent, "Moon Safari, Talkie Walkie");
+  assert.equal(render_artist({ name: " " }, { document }), null);
+  assert.equal(render_artist({ name: "<b>x</b>" }, { document }).querySelectorAll("b").length, 0);
 });
 
 test("markup in API data is text, never elements", () => {
@@ -74,7 +139,7 @@ test("markup in API data is text, never elements", () => {
     formats: ["<em>f</em>"],
     because: [{ title: "<script>1</script>", artist: "<b>a</b>" }],
     listen: [{ url: "https://example.com/", title: "<b>t</b>" }],
-  }, { because_label: "Because you own", on_not_interested: () => {} });
+  }, { explain: true, on_not_interested: () => {} });
   assert.equal(card.querySelector(".title").textContent, evil);
   assert.equal(card.querySelectorAll("img, b, i, u, em, script").length, 0);
   assert.equal(card.querySelector(".because cite").textContent, "<script>1</script> (<b>a</b>)");

@@ -1,16 +1,27 @@
-// Page detection and id reading for each page type, proven against the saved
-// pages in tests/extension/fixtures/ (the same ones the browser tests serve).
+// Page detection and id reading for each page type, proven against the real
+// captures in ../shared/data/pages (skipped when absent) and against our
+// fixtures in tests/extension/fixtures/ (the pages the browser tests serve),
+// also after a "deploy" renamed every build-hashed class.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PAGE_TYPES, find_page_type } from "../src/content/page-types/index.js";
+import { find_place } from "../src/content/panel.js";
 import { MESSAGE } from "../src/shared/messages.js";
 import { normalize_settings } from "../src/shared/settings.js";
-import { blank_document, load_fixture } from "./support/fixture-dom.js";
+import { json_ld_ids } from "../src/shared/json-ld.js";
+import { dsdata_ids, read_dsdata } from "../src/shared/page-data.js";
+import { blank_document, fixture_html, load_fixture, load_html, real_page_html, rename_build_hashes } from "./support/fixture-dom.js";
 
 const settings = normalize_settings({});
+const REAL_SELL_PAGE = "sell_release_2247646_2026-05.html";
+const REAL_WANTLIST_ROW = "wantlist_row_fragment_2026-09.html";
 
 function page_type_named(name) {
   return PAGE_TYPES.find((page_type) => page_type.name === name);
+}
+
+function first_place(page_type, document) {
+  return page_type.panel_places.find((place) => find_place(document, place));
 }
 
 test("page detection by URL", () => {
@@ -51,10 +62,53 @@ test("page type names are unique and every page type is complete", () => {
     assert.equal(typeof page_type.read_ids, "function");
     assert.equal(typeof page_type.requests, "function");
     assert.ok(Array.isArray(page_type.panel_places));
+    assert.ok([null, "own", "want"].includes(page_type.because_verb), page_type.name);
   }
 });
 
-test("release page: release id from the URL, master from JSON-LD", () => {
+// -- the real captures ----------------------------------------------------------------------
+
+test("real page: JSON-LD release_schema gives the release and its master (/master/view/ID)", (t) => {
+  const html = real_page_html(REAL_SELL_PAGE);
+  if (!html) return t.skip("../shared/data/pages is absent");
+  const { document } = load_html(html, "/sell/release/2247646");
+  assert.deepEqual(json_ld_ids(document), { release_id: 2247646, master_id: 225128 });
+  // Its script#dsdata is a JavaScript function, not the React pages' JSON: skipped.
+  assert.equal(read_dsdata(document), null);
+  // The release page type reads the same from that markup when the URL has no id.
+  const ids = page_type_named("release").read_ids(document, new URL("https://www.discogs.com/release/"));
+  assert.deepEqual(ids, { release_id: 2247646, master_id: 225128 });
+  // The header's links live in a declarative shadow root: never read as the page's.
+  assert.ok(document.querySelector('[id^="__header_root_"] template[shadowrootmode="open"]'));
+});
+
+test("real page: the panel's fallback place is the server-rendered #page_content[role=main]", (t) => {
+  const html = real_page_html(REAL_SELL_PAGE);
+  if (!html) return t.skip("../shared/data/pages is absent");
+  const { document } = load_html(html, "/release/2247646");
+  assert.equal(first_place(page_type_named("release"), document), undefined);
+  assert.equal(document.querySelector("#page_content").getAttribute("role"), "main");
+});
+
+test("real wantlist row: the id from input[name=cw_releases], inside #page_content", (t) => {
+  const row = real_page_html(REAL_WANTLIST_ROW);
+  if (!row) return t.skip("../shared/data/pages is absent");
+  const wantlist = page_type_named("wantlist");
+  const only_real = `<html><body><div id="page_content" role="main"><table><tbody>${row}</tbody></table></div></body></html>`;
+  assert.deepEqual(wantlist.read_ids(load_html(only_real, "/mywantlist").document), { release_ids: [27133152], master_ids: [] });
+  // Added to our own page: read with our rows, in page order.
+  const { document } = load_fixture("wantlist-page.html", "/mywantlist", {
+    html_filter: (html) => html.replace("</tbody>", `${row}</tbody>`),
+  });
+  assert.deepEqual(wantlist.read_ids(document).release_ids, [9, 11, 1586318, 27133152]);
+  // The same row outside #page_content (say, a "recently viewed" box) is not the wantlist.
+  const outside = `<html><body><table><tbody>${row}</tbody></table><div id="page_content"></div></body></html>`;
+  assert.deepEqual(wantlist.read_ids(load_html(outside, "/mywantlist").document), { release_ids: [], master_ids: [] });
+});
+
+// -- release pages --------------------------------------------------------------------------
+
+test("release page: release id from the URL, master from JSON-LD (releaseOf /master/view/ID)", () => {
   const { document, url } = load_fixture("release-page.html", "/release/1-The-Persuader-Stockholm");
   const ids = page_type_named("release").read_ids(document, url);
   assert.deepEqual(ids, { release_id: 1, master_id: 1660109 });
@@ -64,32 +118,52 @@ test("release page: release id from the URL, master from JSON-LD", () => {
   ]);
 });
 
-test("release page: JSON-LD of another release (after client-side navigation) is not trusted for the master", () => {
-  const { document, url } = load_fixture("release-page.html", "/release/1022-The-Persuader-Stockholm");
-  // The master then comes from the "View all versions" link in the DOM.
+test("release page: without JSON-LD the master comes from the Apollo cache in script#dsdata", () => {
+  const { document, url } = load_fixture("release-page.html", "/release/1-The-Persuader-Stockholm");
+  document.querySelector("script#release_schema").remove();
+  assert.deepEqual(dsdata_ids(document, 1), { release_id: 1, master_id: 1660109 });
+  assert.deepEqual(page_type_named("release").read_ids(document, url), { release_id: 1, master_id: 1660109 });
+  // The cache also holds other releases (79 here): each has its own master.
+  assert.deepEqual(dsdata_ids(document, 79), { release_id: 79, master_id: 99999 });
+});
+
+test("release page: JSON-LD and cache of another release (after client-side navigation) are not trusted", () => {
+  const { document, url } = load_fixture("release-page.html", "/release/1022-The-Persuader-Stockholm", { after_load: true });
+  // The master then comes from the "View all versions" link, which loads late.
   assert.deepEqual(page_type_named("release").read_ids(document, url), { release_id: 1022, master_id: 1660109 });
   document.querySelector("#release-other-versions").remove();
   assert.deepEqual(page_type_named("release").read_ids(document, url), { release_id: 1022, master_id: null });
 });
 
-test("release page: without the id in the URL, JSON-LD, then canonical link, then the [r…] code", () => {
+test("release page: without the id in the URL, JSON-LD, then dsdata, then canonical link, then the [r…] code", () => {
   const release_page = page_type_named("release");
   const odd_url = new URL("https://www.discogs.com/release/");
   const { document } = load_fixture("release-page.html", "/release/1");
   assert.equal(release_page.read_ids(document, odd_url).release_id, 1);
-  document.querySelectorAll('script[type="application/ld+json"]').forEach((script) => script.remove());
+  document.querySelector("script#release_schema").remove();
+  assert.equal(release_page.read_ids(document, odd_url).release_id, 1);
+  document.querySelector("script#dsdata").remove();
   assert.equal(release_page.read_ids(document, odd_url).release_id, 1);
   document.querySelector('link[rel="canonical"]').remove();
   document.querySelector('meta[property="og:url"]').remove();
+  // The copy-code button of #release-actions.
   assert.equal(release_page.read_ids(document, odd_url).release_id, 1);
 });
 
-test("release page: the panel goes after Discogs' recommendations, else after the statistics", () => {
-  const places = page_type_named("release").panel_places;
-  const full = load_fixture("release-page.html", "/release/1021").document;
-  assert.equal(places.find((place) => full.querySelector(place.selector)).selector, "#release-recommendations");
-  const bare = load_fixture("release-page-unknown.html", "/release/999999999").document;
-  assert.equal(places.find((place) => bare.querySelector(place.selector)).selector, "#release-stats");
+test("release page: the panel goes after Discogs' late recommendations, which it waits for, else after the stats", () => {
+  const release_page = page_type_named("release");
+  const [recommendations, stats] = release_page.panel_places;
+  assert.equal(recommendations.selector, "#release-recommendations");
+  assert.ok(recommendations.wait_ms >= 2000, "waits a few seconds for the late section");
+  assert.equal(stats.selector, "#release-stats");
+  // The first render has no recommendations yet: only the stats are there.
+  const first_render = load_fixture("release-page.html", "/release/1").document;
+  assert.equal(first_place(release_page, first_render), stats);
+  const loaded = load_fixture("release-page.html", "/release/1", { after_load: true }).document;
+  assert.equal(first_place(release_page, loaded), recommendations);
+  // The stats sit in the right column (side_xxxxx), the recommendations in the main one.
+  assert.match(loaded.querySelector("#release-stats").parentElement.className, /^side_/);
+  assert.match(loaded.querySelector("#release-recommendations").closest('[class*="main_"]').className, /^main_/);
 });
 
 test("release page without a master: only the release is asked for", () => {
@@ -99,22 +173,41 @@ test("release page without a master: only the release is asked for", () => {
   assert.equal(page_type_named("release").requests(ids, settings).length, 1);
 });
 
-test("master page: id from the URL, then JSON-LD, then the [m…] code", () => {
+// -- master pages ---------------------------------------------------------------------------
+
+test("master page: id from the URL, then JSON-LD master_schema, then the [m…] code", () => {
   const master_page = page_type_named("master");
   const { document, url } = load_fixture("master-page.html", "/master/13814-Nirvana-Nevermind");
   assert.deepEqual(master_page.read_ids(document, url), { master_id: 13814 });
   const odd_url = new URL("https://www.discogs.com/master/");
+  assert.deepEqual(master_page.read_ids(document, odd_url), { master_id: 13814 });
   document.querySelectorAll('script[type="application/ld+json"], link[rel="canonical"]').forEach((node) => node.remove());
   assert.deepEqual(master_page.read_ids(document, odd_url), { master_id: 13814 });
   assert.deepEqual(master_page.requests({ master_id: 13814 }, settings), [{ type: MESSAGE.NEIGHBOURS, kind: "master", id: 13814 }]);
-  assert.ok(master_page.panel_places.some((place) => document.querySelector(place.selector)));
+  assert.ok(first_place(master_page, document));
 });
 
-test("collection page: the releases in the grid, not those in the header", () => {
-  const { document, url } = load_fixture("collection-page.html", "/user/example/collection");
-  const ids = page_type_named("collection").read_ids(document, url);
-  assert.deepEqual(ids, { owner: "example", release_ids: [1, 3, 5, 7, 1586313, 1586328], master_ids: [] });
-  assert.ok(page_type_named("collection").panel_places.some((place) => document.querySelector(place.selector)));
+// -- collection and wantlist -----------------------------------------------------------------
+
+test("collection page: the grid is empty until Discogs fills it, then its records are read", () => {
+  const collection = page_type_named("collection");
+  const first_render = load_fixture("collection-page.html", "/user/example/collection");
+  assert.deepEqual(collection.read_ids(first_render.document, first_render.url), { owner: "example", release_ids: [], master_ids: [] });
+  assert.deepEqual(collection.requests(collection.read_ids(first_render.document, first_render.url), settings), []);
+
+  const { document, url, window } = load_fixture("collection-page.html", "/user/example/collection", { after_load: true });
+  // Not the links of the header (shadow root), the sidebar or the toolbar.
+  assert.deepEqual(collection.read_ids(document, url), { owner: "example", release_ids: [1, 3, 5, 7, 1586313, 1586328], master_ids: [] });
+  assert.ok(first_place(collection, document).selector.includes("dataGridContainer_"));
+  // Paging replaces the rows.
+  window.showCollectionPage(2);
+  assert.deepEqual(collection.read_ids(document, url).release_ids, [2, 4, 6, 8]);
+});
+
+test("collection page: a new user (no username in the options) gets the records shown", () => {
+  const { document, url } = load_fixture("collection-page.html", "/user/example/collection", { after_load: true });
+  const requests = page_type_named("collection").requests(page_type_named("collection").read_ids(document, url), settings);
+  assert.deepEqual(requests, [{ type: MESSAGE.RECOMMEND_FOR_IDS, release_ids: [1, 3, 5, 7, 1586313, 1586328], master_ids: [] }]);
 });
 
 test("collection page: the whole collection first when it is the user's own, then the visible ids", () => {
@@ -129,18 +222,42 @@ test("collection page: the whole collection first when it is the user's own, the
   assert.deepEqual(collection_page.requests({ ...ids, release_ids: [], master_ids: [] }, settings), []);
 });
 
-test("wantlist page: releases and masters in the grid", () => {
+test("wantlist page: the releases of the rows, the panel after their table", () => {
   const { document, url } = load_fixture("wantlist-page.html", "/mywantlist");
-  const ids = page_type_named("wantlist").read_ids(document, url);
-  assert.deepEqual(ids, { release_ids: [9, 11, 1586318], master_ids: [32287] });
-  assert.deepEqual(page_type_named("wantlist").requests(ids, settings), [
-    { type: MESSAGE.RECOMMEND_FOR_IDS, release_ids: [9, 11, 1586318], master_ids: [32287] },
+  const wantlist = page_type_named("wantlist");
+  const ids = wantlist.read_ids(document, url);
+  assert.deepEqual(ids, { release_ids: [9, 11, 1586318], master_ids: [] });
+  assert.deepEqual(wantlist.requests(ids, settings), [
+    { type: MESSAGE.RECOMMEND_FOR_IDS, release_ids: [9, 11, 1586318], master_ids: [] },
   ]);
+  assert.equal(find_place(document, first_place(wantlist, document)), document.querySelector("#page_content table"));
 });
 
-test("grid pages fall back to the main column when the grid is renamed", () => {
-  const document = blank_document(`<html><body><header><a href="/release/1">nav</a></header>
-    <main><div class="renamed-grid"><a href="/release/7-x">x</a><a href="/master/8-y">y</a></div></main></body></html>`);
-  const ids = page_type_named("wantlist").read_ids(document, new URL("https://www.discogs.com/mywantlist"));
-  assert.deepEqual(ids, { release_ids: [7], master_ids: [8] });
+test("a Discogs deploy that renames every hashed class changes nothing", () => {
+  const cases = [
+    ["release-page.html", "/release/1-The-Persuader-Stockholm", "release"],
+    ["master-page.html", "/master/13814-Nirvana-Nevermind", "master"],
+    ["collection-page.html", "/user/example/collection", "collection"],
+    ["wantlist-page.html", "/mywantlist", "wantlist"],
+  ];
+  for (const [name, path, type_name] of cases) {
+    const page_type = page_type_named(type_name);
+    const renamed_html = rename_build_hashes(fixture_html(name));
+    assert.notEqual(renamed_html, fixture_html(name), `${name} has hashed classes`);
+    const before = load_fixture(name, path, { after_load: true });
+    const after = load_fixture(name, path, { after_load: true, html_filter: rename_build_hashes });
+    assert.deepEqual(page_type.read_ids(after.document, after.url), page_type.read_ids(before.document, before.url), name);
+    assert.equal(first_place(page_type, after.document), first_place(page_type, before.document), name);
+  }
+  // The renaming really renames: no old hashed name is left in the collection page.
+  const renamed = load_fixture("collection-page.html", "/user/example/collection", { after_load: true, html_filter: rename_build_hashes });
+  assert.equal(renamed.document.querySelector(".dataGridContainer_e9Xt7, .itemContainer_F2kqR"), null);
+  assert.ok(renamed.document.querySelector('[class*="itemContainer_"]'));
+});
+
+test("no page type reads ids from outside its grid", () => {
+  const document = blank_document(`<html><body><div id="page" role="main"><a href="/release/7-x">x</a></div></body></html>`);
+  assert.deepEqual(page_type_named("wantlist").read_ids(document, new URL("https://www.discogs.com/mywantlist")), { release_ids: [], master_ids: [] });
+  const collection = page_type_named("collection").read_ids(document, new URL("https://www.discogs.com/user/a/collection"));
+  assert.deepEqual(collection, { owner: "a", release_ids: [], master_ids: [] });
 });

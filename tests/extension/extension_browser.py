@@ -18,9 +18,22 @@ DISCOGS = "https://www.discogs.com"
 PANEL = "discogs-recs-panel"
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def refuse_outside_requests(route):
+    from urllib.parse import urlsplit
+
+    url = urlsplit(route.request.url)
+    if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOOPBACK:
+        route.abort("blockedbyclient")
+    else:
+        route.continue_()
+
+
 def build_extension():
     """Writes extension/dist/ with the extension's own build script."""
-    subprocess.run(["node", "scripts/build.mjs"], cwd=EXTENSION_DIR, check=True, capture_output=True)
+    subprocess.run(["node", "scripts/build.mjs", "--no-web"], cwd=EXTENSION_DIR, check=True, capture_output=True)
     return CHROME_BUILD
 
 
@@ -50,6 +63,9 @@ class ExtensionBrowser:
                 f"--load-extension={extension_dir}",
             ],
         )
+        # Nothing leaves the machine: the real captures link Discogs' CDNs and
+        # trackers, and those requests are refused; loopback (the API) passes.
+        self.context.route("**/*", refuse_outside_requests)
         self.context.route(f"{DISCOGS}/**", handle_discogs_route)
         self.errors = []
         workers = self.context.service_workers

@@ -19,7 +19,7 @@ COLLECTION_RELEASE_IDS = [1, 3, 5, 7, 1586313, 1586328]
 # What the collection grid shows after "Next" (test_collection_grid_rerender_is_followed).
 SECOND_PAGE_RELEASE_IDS = [2, 4, 6, 8]
 WANTLIST_PATH = "/mywantlist"
-WANTLIST_IDS = {"release_ids": [9, 11, 1586318], "master_ids": [32287]}
+WANTLIST_IDS = {"release_ids": [9, 11, 1586318], "master_ids": []}
 # fixtures/markup-releases.xml: the release page opened against the markup index.
 MARKUP_RELEASE_PATH = "/release/4242-Plain-Artist-Markup-Test"
 MARKUP_RELEASE_ID = 4242

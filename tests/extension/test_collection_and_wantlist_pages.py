@@ -12,13 +12,18 @@ from .helpers import (  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
+GRID = '[class*="collectionContainer_"] [class*="dataGridContainer_"]'
+
+
 def test_collection_page_recommends_from_the_visible_releases(browser, api_base_url):
+    # A new user: no username in the options. The grid is empty at first and filled
+    # after load, as Discogs' GraphQL does (fixtures/assets/react-like.js).
     browser.configure(api_base_url=api_base_url)
     page = browser.open_discogs(COLLECTION_PATH)
 
     expect(page.locator(CARD_TITLES)).to_have_text(recommendation_titles(api_base_url, COLLECTION_RELEASE_IDS))
     assert page.locator(PANEL).get_attribute("data-page-type") == "collection"
-    assert page.locator(f"#collection + {PANEL}").count() == 1
+    assert page.locator(f"{GRID} + {PANEL}").count() == 1
     because = page.locator(f"{CARDS} .because").first
     expect(because).to_contain_text("Because you own")
 
@@ -28,20 +33,19 @@ def test_collection_grid_rerender_is_followed(browser, api_base_url):
     page = browser.open_discogs(COLLECTION_PATH)
     expect(page.locator(CARD_TITLES)).to_have_text(recommendation_titles(api_base_url, COLLECTION_RELEASE_IDS))
 
-    # What Discogs' grid does on "Next": the rows are replaced in place.
-    page.evaluate("""(ids) => {
-        const rows = ids.map((id) => {
-            const row = document.createElement("tr");
-            const cell = document.createElement("td");
-            const link = Object.assign(document.createElement("a"), {href: `/release/${id}-Title`, textContent: `Release ${id}`});
-            cell.append(link);
-            row.append(cell);
-            return row;
-        });
-        document.querySelector("#collection tbody").replaceChildren(...rows);
-    }""", SECOND_PAGE_RELEASE_IDS)
+    # What Discogs' grid does on "Next": every row is replaced in place.
+    page.evaluate("() => window.showCollectionPage(2)")
 
     expect(page.locator(CARD_TITLES)).to_have_text(recommendation_titles(api_base_url, SECOND_PAGE_RELEASE_IDS))
+    assert page.locator(f"{GRID} + {PANEL}").count() == 1
+
+
+def test_collection_after_a_deploy_that_renames_the_hashed_classes(browser, api_base_url):
+    browser.configure(api_base_url=api_base_url, results_count=4)
+    page = browser.open_discogs(f"{COLLECTION_PATH}?deploy=next")
+    expect(page.locator(CARD_TITLES)).to_have_text(recommendation_titles(api_base_url, COLLECTION_RELEASE_IDS, k=4))
+    assert page.locator(".collectionContainer_ryXeA, .itemContainer_F2kqR").count() == 0
+    assert page.locator(f"{GRID} + {PANEL}").count() == 1
 
 
 def test_own_collection_uses_the_whole_collection_through_the_api(browser, api_base_url, api_requests):
@@ -66,3 +70,20 @@ def test_wantlist_page_recommends_from_the_wanted_releases(browser, api_base_url
     expect(page.locator(CARD_TITLES)).to_have_text(expected)
     assert page.locator(PANEL).get_attribute("data-page-type") == "wantlist"
     expect(page.locator(f"{CARDS} .because").first).to_contain_text("Because you want")
+    # After the wantlist's table, in #page_content.
+    assert page.locator(f"#page_content table + {PANEL}").count() == 1
+
+
+def test_wantlist_reads_the_real_row(browser, api_base_url, api_requests):
+    # The real /mywantlist row of ../shared/data/pages added to the table: its id
+    # (input[name=cw_releases]) is asked for with the others.
+    from .discogs_routes import REAL_ROW_RELEASE_ID, REAL_WANTLIST_ROW
+
+    if not REAL_WANTLIST_ROW.is_file():
+        pytest.skip("../shared/data/pages is absent")
+    browser.configure(api_base_url=api_base_url)
+    page = browser.open_discogs(f"{WANTLIST_PATH}?real-row=1")
+    expect(page.locator(f"tr.wantlist_r{REAL_ROW_RELEASE_ID}")).to_have_count(1)
+    expect(page.locator(CARDS).first).to_be_visible()
+    posts = [request["body"] for request in api_requests if request["method"] == "POST"]
+    assert posts[-1]["release_ids"] == [*WANTLIST_IDS["release_ids"], REAL_ROW_RELEASE_ID]

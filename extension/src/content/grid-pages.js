@@ -1,15 +1,11 @@
-// Shared by the pages that list releases in a grid (collection, wantlist):
-// the grid's ids and the request made from them.
-import { all_matches, linked_ids } from "../shared/page-dom-ids.js";
+// Shared by the pages that list releases (collection, wantlist): the ids they
+// show and the request made from them.
+import { all_matches, ids_of_links } from "../shared/page-dom-ids.js";
 import { MESSAGE } from "../shared/messages.js";
 
-// When Discogs renames the grid, the main column still holds the same links.
-const MAIN_COLUMN_SELECTORS = ["main", "#page_content"];
-
-/** Release and master ids linked from the grid(s) matching grid_selectors. */
-export function grid_ids(document, grid_selectors) {
-  const grids = all_matches(document, grid_selectors);
-  return linked_ids(grids.length ? grids : all_matches(document, MAIN_COLUMN_SELECTORS).slice(0, 1));
+/** Release and master ids of the links matching `selectors` (a[href] selectors), in page order. */
+export function linked_ids_in(document, selectors) {
+  return ids_of_links(all_matches(document, selectors));
 }
 
 export function visible_ids_request({ release_ids, master_ids }) {

@@ -41,7 +41,7 @@ function render(state, answer) {
     if (answer.items.length === 0) panel.show_empty();
     else {
       panel.show_items(answer.items, {
-        because_label: page_type.because_label,
+        because_verb: page_type.because_verb,
         on_not_interested: (item) => mark_not_interested(item).catch(() => {}),
       });
     }

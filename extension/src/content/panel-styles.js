@@ -9,6 +9,10 @@ export const PANEL_CSS = `
   all: initial !important;
   display: block !important;
   margin: 24px 0 !important;
+  /* Discogs' columns are flex boxes whose sections are placed by inline
+     \`order\`: the panel takes its neighbour's (panel.js sets the variable;
+     \`all\` leaves custom properties alone), or it would jump to the top. */
+  order: var(--discogs-recs-order, 0) !important;
 }
 .panel {
   display: block;

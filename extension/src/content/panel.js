@@ -8,12 +8,25 @@ import { PANEL_CSS } from "./panel-styles.js";
 export const PANEL_TAG = "discogs-recs-panel";
 export const PANEL_HEADING = "You might also like";
 
-// When none of a page type's places is on the page: the end of the main column.
+// When none of a page type's places is on the page: the end of the main
+// column. Server-rendered pages have `<div id="page_content" role="main">`
+// (../shared/data/pages/sell_release_2247646_2026-05.html); React pages
+// `<div id="page" role="main">` and no <main> element (../shared/data/pages/README.md).
 const MAIN_COLUMN_PLACES = [
-  { selector: "main", position: "beforeend" },
   { selector: "#page_content", position: "beforeend" },
+  { selector: "#page[role=main]", position: "beforeend" },
+  { selector: "main", position: "beforeend" },
   { selector: "body", position: "beforeend" },
 ];
+
+/** The element a place names: `find(document)` when it has one, else its selector. */
+export function find_place(document, place) {
+  try {
+    return place.find ? place.find(document) ?? null : document.querySelector(place.selector);
+  } catch {
+    return null;
+  }
+}
 
 export const QUIET_TEXT = Object.freeze({
   loading: "Finding records you might like",
@@ -22,11 +35,18 @@ export const QUIET_TEXT = Object.freeze({
   failed: "Recommendations are unavailable right now.",
 });
 
+/**
+ * places: [{selector | find(document), position, wait_ms?}], first present wins.
+ * A place with wait_ms is one that Discogs fills after the first render
+ * (#release-recommendations): while it is missing and the panel is younger than
+ * wait_ms, the panel waits for it (a MutationObserver) rather than falling back.
+ */
 export function create_panel(document, { page_type_name, panel_places = [], on_open_options = null }) {
+  const created_at = Date.now();
   const host = document.createElement(PANEL_TAG);
   host.setAttribute("data-page-type", page_type_name);
   const shadow = host.attachShadow({ mode: "open" });
-  const body = element(document, "div", { class_name: "panel-body", attributes: { "aria-live": "polite" } });
+  const body = element(document, "div", { class_name: "panel-body cards-frame", attributes: { "aria-live": "polite" } });
   const header = element(document, "div", { class_name: "panel-header" }, [
     element(document, "h2", { text: PANEL_HEADING }),
   ]);
@@ -45,6 +65,47 @@ export function create_panel(document, { page_type_name, panel_places = [], on_o
   );
 
   let state = "new";
+  let waiting = null; // {observer, timer} while a place with wait_ms is awaited
+
+  function stop_waiting() {
+    if (!waiting) return;
+    waiting.observer.disconnect();
+    clearTimeout(waiting.timer);
+    waiting = null;
+  }
+
+  // The place to use now: null to wait for a late one, undefined when there is none.
+  function choose_place() {
+    const age = Date.now() - created_at;
+    for (const place of [...panel_places, ...MAIN_COLUMN_PLACES]) {
+      const target = find_place(document, place);
+      if (target && !host.contains(target)) return { place, target };
+      if (place.wait_ms && age < place.wait_ms) return { wait_ms: place.wait_ms - age };
+    }
+    return undefined;
+  }
+
+  // In a flex or grid column ordered by `order` (Discogs' columns are), a
+  // sibling of `target` takes the target's order so it shows right after it.
+  function follow_flex_order(target, position) {
+    const sibling = position === "afterend" || position === "beforebegin";
+    const order = sibling ? document.defaultView.getComputedStyle(target).order : "0";
+    host.style.setProperty("--discogs-recs-order", /^-?\d+$/.test(order) ? order : "0");
+  }
+
+  function wait_for_place(wait_ms) {
+    if (waiting) return;
+    const retry = () => {
+      stop_waiting();
+      if (state !== "detached") panel.attach();
+    };
+    const view = document.defaultView;
+    const observer = new view.MutationObserver(() => {
+      if (choose_place()?.target) retry();
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true });
+    waiting = { observer, timer: view.setTimeout(retry, wait_ms + 10) };
+  }
 
   function show(new_state, ...children) {
     state = new_state;
@@ -62,21 +123,28 @@ export function create_panel(document, { page_type_name, panel_places = [], on_o
       return state;
     },
 
-    /** Puts the panel at the first place present on the page; false when there is none. */
+    /**
+     * Puts the panel at the first place present on the page, or waits for a
+     * late place (see create_panel); false when there is no place at all.
+     */
     attach() {
       if (host.isConnected) return true;
-      for (const place of [...panel_places, ...MAIN_COLUMN_PLACES]) {
-        const target = document.querySelector(place.selector);
-        if (target && !host.contains(target)) {
-          target.insertAdjacentElement(place.position, host);
-          return true;
-        }
+      const choice = choose_place();
+      if (choice === undefined) return false;
+      if (choice.target) {
+        stop_waiting();
+        choice.target.insertAdjacentElement(choice.place.position, host);
+        follow_flex_order(choice.target, choice.place.position);
+        host.setAttribute("data-place", choice.place.selector ?? choice.place.name ?? "");
+      } else {
+        wait_for_place(choice.wait_ms);
       }
-      return false;
+      return true;
     },
 
     /** Takes the panel off the page until the next show_* call. */
     detach() {
+      stop_waiting();
       host.remove();
       state = "detached";
     },
@@ -98,10 +166,15 @@ export function create_panel(document, { page_type_name, panel_places = [], on_o
       show("message", quiet(text));
     },
 
-    /** Cards for `items`; `on_not_interested(item)` persists a dismissal, the panel drops the card. */
-    show_items(items, { because_label = null, on_not_interested = null } = {}) {
-      const list = render_card_list(document, items, {
-        because_label,
+    /**
+     * Cards for `items`; `because_verb` ("own", "want" or null) sets the because line,
+     * `on_not_interested(item)` persists a dismissal, the panel drops the card.
+     */
+    show_items(items, { because_verb = null, on_not_interested = null } = {}) {
+      const list = render_card_list(items, {
+        document,
+        explain: Boolean(because_verb),
+        because_verb: because_verb ?? "own",
         on_not_interested: on_not_interested && ((item, card) => {
           card.remove();
           on_not_interested(item);

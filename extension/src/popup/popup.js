@@ -65,8 +65,9 @@ function show_answer(answer, { unknown_text }) {
     return;
   }
   remove_children(results);
-  results.append(render_card_list(document, answer.items, {
-    because_label: "Because you own",
+  results.append(render_card_list(answer.items, {
+    document,
+    explain: true,
     on_not_interested: (item, card) => {
       card.remove();
       mark_not_interested(item).catch(() => {});

@@ -17,7 +17,10 @@ const WANTLIST_PATH = /^\/mywantlist\/?$/;
 // Links inside pages also come as /release/123-Slug/image/... etc., so the
 // link matcher is looser than the page matchers above.
 const LINKED_RELEASE = /^\/release\/(\d+)(?=$|[-/])/;
-const LINKED_MASTER = /^\/master\/(\d+)(?=$|[-/])/;
+// Masters are also linked as /master/view/ID: the JSON-LD of a real release page
+// says "releaseOf": {"@id": "https://www.discogs.com/master/view/225128"}
+// (../shared/data/pages/sell_release_2247646_2026-05.html).
+const LINKED_MASTER = /^\/master\/(?:view\/)?(\d+)(?=$|[-/])/;
 
 export function strip_language_prefix(pathname) {
   return pathname.replace(LANGUAGE_PREFIX, "");

@@ -52,10 +52,17 @@ export function ids_from_json_ld(parsed_scripts) {
   return { release_id, master_id };
 }
 
-/** Parses every <script type="application/ld+json">, skipping broken ones. */
+// Discogs names its blocks: <script type="application/ld+json" id="release_schema">
+// on release pages (and the marketplace page of a release: ../shared/data/pages/
+// sell_release_2247646_2026-05.html), id="master_schema" on master pages.
+const NAMED_SCHEMAS = "script#release_schema, script#master_schema";
+
+/** Parses Discogs' named JSON-LD blocks, then every other one, skipping broken ones. */
 export function read_json_ld(document) {
   const parsed = [];
-  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+  const named = [...document.querySelectorAll(NAMED_SCHEMAS)];
+  const others = [...document.querySelectorAll('script[type="application/ld+json"]')].filter((script) => !named.includes(script));
+  for (const script of [...named, ...others]) {
     try {
       parsed.push(JSON.parse(script.textContent));
     } catch {

@@ -37,16 +37,19 @@ export function all_matches(root, selectors) {
   return selectors.flatMap((selector) => [...root.querySelectorAll(selector)]);
 }
 
-/** Release and master ids of the Discogs links inside `roots`, unique, in page order. */
-export function linked_ids(roots) {
+/** Release and master ids of the Discogs links `links` (a[href] elements), unique, in page order. */
+export function ids_of_links(links) {
   const release_ids = new Set();
   const master_ids = new Set();
-  for (const root of roots) {
-    for (const link of root?.querySelectorAll?.("a[href]") ?? []) {
-      const ids = ids_from_discogs_href(link.getAttribute("href"));
-      if (ids?.release_id) release_ids.add(ids.release_id);
-      if (ids?.master_id) master_ids.add(ids.master_id);
-    }
+  for (const link of links) {
+    const ids = ids_from_discogs_href(link?.getAttribute?.("href"));
+    if (ids?.release_id) release_ids.add(ids.release_id);
+    if (ids?.master_id) master_ids.add(ids.master_id);
   }
   return { release_ids: [...release_ids], master_ids: [...master_ids] };
+}
+
+/** Release and master ids of the Discogs links inside `roots`, unique, in page order. */
+export function linked_ids(roots) {
+  return ids_of_links(roots.flatMap((root) => [...(root?.querySelectorAll?.("a[href]") ?? [])]));
 }

@@ -1,7 +1,7 @@
 // The web page: four ways in (username, export upload, release URL, a Spotify, Apple
 // Music or Last.fm file), one result area with loading, error, empty and result states.
 import * as api from "./api.js";
-import { render_artist, render_card } from "./cards.js";
+import { render_artist, render_card } from "./shared/card-rendering.js";
 import { parse_reference } from "./discogs-url.js";
 import { clear, element } from "./dom.js";
 

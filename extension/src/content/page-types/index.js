@@ -8,9 +8,11 @@
 //   read_ids(document, url)  the page's ids: the URL first, then JSON-LD, then the DOM
 //   requests(ids, settings)  service-worker messages to try in order; the first that
 //                         answers wins, an API error moves on to the next
-//   panel_places          [{selector, position}]: where the panel goes, first present wins
+//   panel_places          [{selector | find(document), position, wait_ms?}]: where the panel goes,
+//                         first present wins; wait_ms waits for a section Discogs adds late
 //                         (the end of the main column when none is)
-//   because_label         words before the "because" titles on cards, or null
+//   because_verb          "own" or "want": what the page's records are to the user, for
+//                         the cards' "Because you own/want …" line; null for none
 import { is_discogs_url } from "../../shared/discogs-urls.js";
 import release_page from "./release-page.js";
 import master_page from "./master-page.js";
