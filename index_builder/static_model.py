@@ -129,11 +129,16 @@ def distilled_folder(model: str, export_dir: Optional[Path], pca_dims: int = PCA
     except ImportError as exc:
         raise ModelError("--model static needs model2vec's distiller: `pip install "
                          "'model2vec[distill]'`") from exc
+    quiet = {} if progress or "TQDM_DISABLE" in os.environ else {"TQDM_DISABLE": "1"}
+    os.environ.update(quiet)  # model2vec's own progress bar (distill has no option for it)
     try:
         static = distill(model_name=str(source_path), pca_dims=pca_dims, device="cpu")
     except Exception as exc:  # torch/transformers raise many kinds; the user needs one line
         raise ModelError(f"cannot distil a static model from {source_path} "
                          f"({exc.__class__.__name__}: {str(exc)[:300]})") from exc
+    finally:
+        for name in quiet:
+            os.environ.pop(name, None)
     _unpad(static.tokenizer)
     tmp = target.with_name(target.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)

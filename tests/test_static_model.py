@@ -88,7 +88,11 @@ def test_build_with_a_static_model_records_it_and_rebuilds_from_the_cache(tiny_s
     assert model["key"].startswith("static(") and "model2vec-" in model["key"]
     assert manifest["index"]["dimension"] == 32
     vectors = np.load(tmp_path / "index" / manifest["files"]["vectors"])
-    assert vectors.dtype == np.float32 and vectors.shape == (manifest["counts"]["albums"], 32)
+    # float16 on disk (and in the cache): half the memory the server maps at 10M albums
+    assert vectors.dtype == np.float16 and vectors.shape == (manifest["counts"]["albums"], 32)
+    assert manifest["embedding"]["vectors_dtype"] == "float16"
+    norms = np.linalg.norm(vectors.astype(np.float32), axis=1)
+    np.testing.assert_allclose(norms[norms > 0], 1.0, atol=2e-3)
     with sqlite3.connect(tmp_path / "index" / "cache" / "embeddings.sqlite") as conn:
         keys = [k for (k,) in conn.execute("SELECT model FROM models")]
     assert keys == [f"{model['key']}|model2vec"]
@@ -96,7 +100,8 @@ def test_build_with_a_static_model_records_it_and_rebuilds_from_the_cache(tiny_s
     again = run(*args)
     assert again.exit_code == 0, again.output
     second = json.loads((tmp_path / "index" / "manifest.json").read_text())
-    assert second["embedding"] == {"embedded": 0, "from_cache": manifest["counts"]["albums"]}
+    assert second["embedding"] == {"embedded": 0, "from_cache": manifest["counts"]["albums"],
+                                   "vectors_dtype": "float16"}
     assert second["model"]["pca_dims"] == 32  # recorded even when the model is not loaded
     np.testing.assert_array_equal(np.load(tmp_path / "index" / second["files"]["vectors"]), vectors)
 
