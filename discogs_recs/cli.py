@@ -223,21 +223,28 @@ def ingest(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any
 @main.command()
 @_out_option
 @_embed_options
+@click.option("--ray", "ray_address", metavar="ADDRESS",
+              help="Run the embedding as a Ray Data job on this cluster (ray.init address: "
+                   "auto, ray://HEAD:10001; 'local' starts one here); needs .[ray].")
+@click.option("--ray-actors", type=click.IntRange(min=1), metavar="N",
+              help="Ray actors, one model each (default 2).")
 @click.pass_context
 @_friendly_errors
 def embed(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any) -> None:
     """Stage 2: album texts -> vectors (OUT/work/vectors.npy), with a cache.
 
     \b
-    Example:
+    Examples:
       discogs-recs embed --out data/index --backend torch --device cuda
+      discogs-recs embed --out data/index --ray ray://head:10001 --ray-actors 32
     """
     from index_builder.pipeline import locked, run_embed
 
     layout = _layout(out_dir, cache_dir)
     with locked(layout):
         info = run_embed(layout, kw["model"], kw["backend"], kw["device"], kw["batch_size"],
-                         ctx.obj["progress"])
+                         ctx.obj["progress"], ray_address=kw["ray_address"],
+                         ray_actors=kw["ray_actors"])
     click.echo(f"embedded {info['embedded']:,} albums, {info['from_cache']:,} from the cache, "
                f"in {info['seconds']:.1f} s")
 
