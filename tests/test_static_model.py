@@ -149,3 +149,23 @@ def test_default_static_model_is_distilled_once_and_keeps_albums_apart(distilled
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["model"]["name"] == "static" and manifest["model"]["pca_dims"] == 256
     assert manifest["model"]["source"] == "default"
+
+
+def test_the_server_answers_from_a_float16_static_index(tiny_static: Path, tmp_path: Path):
+    from recommender.engine import Recommender
+    from recommender.store import IndexStore
+
+    out = tmp_path / "index"
+    result = run("build", "--releases", EDGE_RELEASES, "--masters", EDGE_MASTERS,
+                 "--model", f"static:{tiny_static}", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    store = IndexStore.open(str(out))
+    assert store.vectors.dtype == np.float16 and store.dimension == 32
+    rows = store.album_vectors([1, 0])
+    assert rows.dtype == np.float32  # rescoring works in float32 whatever is stored
+    np.testing.assert_array_equal(rows[1], store.vectors[0].astype(np.float32))
+    engine = Recommender(store)
+    album, neighbours = engine.neighbours_with_query(0, k=3)
+    assert album is not None and 0 not in [n["album_id"] for n in neighbours]
+    answer = engine.recommend([0, 1], k=3)
+    assert answer.items and not {0, 1} & {item["album_id"] for item in answer.items}
