@@ -125,17 +125,23 @@ def _templates(sample: bytes):
     return head, sample[tail_start:], records, len(masters)
 
 
-def replicated_dump(n_releases: int, force: bool = False) -> Path:
+def replicated_dump(n_releases: int, force: bool = False, level: int = 6,
+                    distinct_texts: bool = False) -> Path:
     """A releases dump of `n_releases` records: the real 1,000-release 2020-08 sample
     repeated under new ids, gzip level 6, cached under BENCH_DIR.
 
     Copy k of sample record i gets release id k*1000+i+1 (ids ascending, as in the real
     dump); each copy gets its own block of master ids so every copy groups like the
     sample does (590 masters per 1,000 releases), and `is_main_release` is kept.
+    `level` is gzip's (the full-scale benchmark writes 5M+ releases with -1: four times
+    faster to write, and ISA-L inflates it as fast). `distinct_texts` appends the copy
+    number to every release title, so that no two copies' album texts are the same (the
+    embedding cache would otherwise embed each of the sample's 975 texts once).
     """
     require(SAMPLE_RELEASES)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"discogs_20200806_releases-x{n_releases}.xml.gz"
+    suffix = ("" if level == 6 else f"-gz{level}") + ("-distinct" if distinct_texts else "")
+    path = BENCH_DIR / f"discogs_20200806_releases-x{n_releases}{suffix}.xml.gz"
     if path.exists() and not force:
         return path
     with gzip.open(SAMPLE_RELEASES, "rb") as handle:
@@ -143,25 +149,29 @@ def replicated_dump(n_releases: int, force: bool = False) -> Path:
     head, tail, records, n_masters = _templates(sample)
     per_copy = len(records)
     partial = path.with_name(path.name + ".partial")
-    log(f"writing {path} ({n_releases:,} releases; gzip -6)")
+    log(f"writing {path} ({n_releases:,} releases; gzip -{level})")
     started = time.perf_counter()
     with open(partial, "wb") as out:
-        proc = subprocess.Popen(["gzip", "-6", "-c"], stdin=subprocess.PIPE, stdout=out)
+        proc = subprocess.Popen(["gzip", f"-{level}", "-c"], stdin=subprocess.PIPE, stdout=out)
         proc.stdin.write(head)
         written = 0
         copy = 0
         while written < n_releases:
             parts: List[bytes] = []
             master_base = copy * n_masters + 1
+            title_end = f" {copy}</title>".encode()
             for i, (pieces, master_index) in enumerate(records):
                 if written >= n_releases:
                     break
                 release_id = str(copy * per_copy + i + 1).encode()
                 if master_index is None:
-                    parts += (pieces[0], release_id, pieces[2])
+                    record = (pieces[0], release_id, pieces[2])
                 else:
-                    parts += (pieces[0], release_id, pieces[2],
+                    record = (pieces[0], release_id, pieces[2],
                               str(master_base + master_index).encode(), pieces[4])
+                if distinct_texts:  # the release's own title is its first <title>
+                    record = (b"".join(record).replace(b"</title>", title_end, 1),)
+                parts += record
                 written += 1
             proc.stdin.write(b"".join(parts))
             copy += 1

@@ -3,6 +3,14 @@
     python -m bench.embedding_backends
     python -m bench.embedding_backends --rounds 5 --batch-size 64
     python -m bench.embedding_backends --device cuda --backends torch   # on a GPU machine
+    python -m bench.embedding_backends --backends openvino --static     # + the static model
+
+`--static` adds the static model (`--model static`, model2vec distilled from the default
+model; distilled once into $DISCOGS_BENCH_DIR/models) on one and on two processes, timed
+over the sample's texts ten times over (so that a batch is split between the two
+processes as the embed stage splits it). It is a different model, not a backend of the
+same one: its vectors are not comparable by cosine, only by neighbour overlap, and it is
+never a candidate for DEFAULT_BACKEND (bench/static_quality.py judges its quality).
 
 The texts are the album texts the builder embeds (the sample's 975 albums, template
 full-v1). Every backend is loaded once (load time measured; ONNX and OpenVINO exports
@@ -85,6 +93,7 @@ def main(argv: List[str] = None) -> int:
     parser.add_argument("--exports", default=str(BENCH_DIR / "models"),
                         help="where ONNX/OpenVINO exports are kept between runs")
     parser.add_argument("--name", default="embedding_backends")
+    parser.add_argument("--static", action="store_true", help="also time --model static")
     args = parser.parse_args(argv)
     backends = [b for b in args.backends.split(",") if b]
     if "torch" not in backends:
@@ -112,13 +121,26 @@ def main(argv: List[str] = None) -> int:
         log(f"loaded {backend} in {info[backend]['load_seconds']:.1f} s in a fresh process "
             f"(first load here {first:.1f} s)")
 
+    batches = {b: texts for b in backends}
+    if args.static:
+        from index_builder.static_model import StaticEmbedder
+
+        for workers in (1, 2):
+            name = f"static ({workers} process{'es' if workers > 1 else ''})"
+            started = time.perf_counter()
+            models[name] = StaticEmbedder("static", args.exports, workers=workers, progress=False)
+            models[name].encode(texts * 3)  # warm-up (starts the worker processes)
+            info[name] = {"first_load_seconds": time.perf_counter() - started,
+                          "load_seconds": float("nan")}
+            batches[name] = texts * 10
+            backends.append(name)
     vectors: Dict[str, np.ndarray] = {}
     timings: Dict[str, List[float]] = {b: [] for b in backends}
     for round_ in range(args.rounds):
         for backend in backends:
             started = time.perf_counter()
-            vectors[backend] = models[backend].encode(texts, args.batch_size)
-            timings[backend].append(time.perf_counter() - started)
+            vectors[backend] = models[backend].encode(batches[backend], args.batch_size)[:len(texts)]
+            timings[backend].append((time.perf_counter() - started) * len(texts) / len(batches[backend]))
         log(f"round {round_ + 1}/{args.rounds}: " + ", ".join(
             f"{b} {len(texts) / timings[b][-1]:.0f}/s" for b in backends))
 
@@ -126,7 +148,9 @@ def main(argv: List[str] = None) -> int:
     reference_nn = neighbours(reference)
     rows = []
     for backend in backends:
-        cosines = np.sum(vectors[backend] * reference, axis=1)
+        comparable = vectors[backend].shape == reference.shape
+        cosines = (np.sum(vectors[backend] * reference, axis=1) if comparable
+                   else np.full(len(texts), np.nan))
         seconds = statistics.median(timings[backend])
         rows.append({
             "backend": backend, "texts_per_second": len(texts) / seconds,

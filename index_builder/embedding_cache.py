@@ -1,5 +1,8 @@
 """Vectors already computed, keyed by model, backend and text hash.
 
+A vector is stored in the dtype it was put in (float32, or float16 for a static
+model's); `get` tells them apart by their length against the model's dimension.
+
 A SQLite file in WAL mode, committed after every batch: next month's dump only embeds
 what is new or changed, and a build killed half-way resumes from the last batch.
 """
@@ -22,6 +25,7 @@ class EmbeddingCache:
         self.conn.execute("CREATE TABLE IF NOT EXISTS models (model TEXT PRIMARY KEY, "
                           "dimension INTEGER NOT NULL)")
         self.conn.commit()
+        self._dimensions: Dict[str, Optional[int]] = {}
 
     @staticmethod
     def key(model_key: str, backend: str) -> str:
@@ -33,6 +37,9 @@ class EmbeddingCache:
 
     def get(self, key: str, hashes: Sequence[str]) -> Dict[str, np.ndarray]:
         found: Dict[str, np.ndarray] = {}
+        if self._dimensions.get(key) is None:
+            self._dimensions[key] = self.dimension(key)
+        half = 2 * (self._dimensions[key] or 0)
         unique = list(dict.fromkeys(hashes))
         for start in range(0, len(unique), 900):  # SQLite's bound-parameter limit
             part = unique[start:start + 900]
@@ -40,13 +47,17 @@ class EmbeddingCache:
             for text_hash, blob in self.conn.execute(
                     f"SELECT text_hash, vector FROM vectors WHERE model = ? AND text_hash IN ({marks})",
                     [key, *part]):
-                found[text_hash] = np.frombuffer(blob, dtype=np.float32)
+                found[text_hash] = np.frombuffer(
+                    blob, dtype=np.float16 if len(blob) == half else np.float32)
         return found
 
     def put(self, key: str, hashes: Iterable[str], vectors: np.ndarray) -> None:
+        if vectors.dtype not in (np.float16, np.float32):
+            vectors = vectors.astype(np.float32)
         self.conn.execute("INSERT OR IGNORE INTO models VALUES (?, ?)", (key, vectors.shape[1]))
+        self._dimensions[key] = int(vectors.shape[1])
         self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                              [(key, h, v.astype(np.float32).tobytes())
+                              [(key, h, v.tobytes())
                                for h, v in zip(hashes, vectors)])
         self.conn.commit()
 

@@ -85,13 +85,23 @@ def run_ingest(layout: Layout, releases: Optional[str], masters: Optional[str],
 
 
 def run_embed(layout: Layout, model: str, backend: str, device: Optional[str] = None,
-              batch_size: int = 64, progress: bool = True) -> Dict[str, Any]:
+              batch_size: int = 64, progress: bool = True, ray_address: Optional[str] = None,
+              ray_actors: Optional[int] = None) -> Dict[str, Any]:
     _require(layout, "ingest", "ingest")
     layout.cache.mkdir(parents=True, exist_ok=True)
-    stats = embed(str(layout.work_file(CATALOG)), str(layout.work_file(VECTORS)),
-                  str(layout.embedding_cache), model=model, backend=backend, device=device,
-                  export_dir=str(layout.model_exports), batch_size=batch_size,
-                  progress=progress)
+    if ray_address:
+        from .ray_embed import embed_with_ray
+
+        stats = embed_with_ray(str(layout.work_file(CATALOG)), str(layout.work_file(VECTORS)),
+                               str(layout.embedding_cache), ray_address, model=model,
+                               backend=backend, device=device,
+                               export_dir=str(layout.model_exports), actors=ray_actors,
+                               progress=progress)
+    else:
+        stats = embed(str(layout.work_file(CATALOG)), str(layout.work_file(VECTORS)),
+                      str(layout.embedding_cache), model=model, backend=backend, device=device,
+                      export_dir=str(layout.model_exports), batch_size=batch_size,
+                      progress=progress)
     info = {**dataclasses.asdict(stats), "seconds": round(stats.seconds, 3)}
     _record(layout, "embed", info)
     return info
@@ -139,7 +149,8 @@ def run_publish(layout: Layout) -> Dict[str, Any]:
         "filters": state["ingest"]["filters"],
         "counts": {**meta.get("counts", {}), "vectors": state["index"]["vectors"]},
         "model": state["embed"]["model"],
-        "embedding": {k: state["embed"][k] for k in ("embedded", "from_cache")},
+        "embedding": {**{k: state["embed"][k] for k in ("embedded", "from_cache")},
+                      "vectors_dtype": state["embed"].get("vectors_dtype", "float32")},
         "text_template": state["ingest"]["text_template"],
         "index": {k: state["index"][k] for k in ("type", "params", "dimension")},
         "stage_seconds": {s: state[s]["seconds"] for s in ("ingest", "embed", "index")},

@@ -97,6 +97,13 @@ def _training_sample(vectors: np.ndarray, size: int, seed: int = 0) -> np.ndarra
     return np.ascontiguousarray(vectors[rows], dtype=np.float32)
 
 
+def _rows(vectors_path: str) -> np.ndarray:
+    """The vectors, memory-mapped anew for each read: once the map is dropped its pages
+    leave the process (a map held through the whole build would count every page read,
+    the whole 5-10 GB file at full scale, as resident)."""
+    return np.load(vectors_path, mmap_mode="r")
+
+
 def build_index(vectors_path: str, index_path: str, index_type: str = "auto",
                 params: Optional[Dict[str, Any]] = None,
                 memory_budget: int = DEFAULT_MEMORY_BUDGET,
@@ -106,19 +113,20 @@ def build_index(vectors_path: str, index_path: str, index_type: str = "auto",
     import faiss
 
     started = time.perf_counter()
-    vectors = np.load(vectors_path, mmap_mode="r")
-    n, dim = vectors.shape
+    n, dim = np.load(vectors_path, mmap_mode="r").shape
     if index_type == "auto":
         index_type = choose_index_type(n, dim, memory_budget, exact_threshold)
     chosen = {**default_params(index_type, n), **(params or {})}
     index = _new_index(index_type, dim, chosen)
     if not index.is_trained:
-        sample = _training_sample(vectors, max(chosen.get("nlist", 1) * 39, 50_000))
+        sample = _training_sample(_rows(vectors_path), max(chosen.get("nlist", 1) * 39, 50_000))
         index.train(sample)
+        del sample
     bar = tqdm(total=n, desc=f"index ({index_type})", unit=" vectors",
                disable=not progress, dynamic_ncols=True)
     for start in range(0, n, ADD_BATCH):
-        index.add(np.ascontiguousarray(vectors[start:start + ADD_BATCH], dtype=np.float32))
+        index.add(np.ascontiguousarray(_rows(vectors_path)[start:start + ADD_BATCH],
+                                       dtype=np.float32))
         bar.update(min(ADD_BATCH, n - start))
     bar.close()
     faiss.write_index(index, index_path)

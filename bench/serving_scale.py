@@ -1,0 +1,293 @@
+"""Serving a whole-catalogue index within 8 GB: static-model vectors (256-d float16), IVF.
+
+    python -m bench.serving_scale --albums 10000000          # the target size
+    python -m bench.serving_scale --albums 2000000 --duration 120
+
+Builds (once, reused) a synthetic published index of N albums shaped like a `--model
+static` build: 256-dimension vectors stored as float16 (what `discogs-recs embed`
+writes for a static model), drawn from bench.index_types' mixture re-weighted so that
+975 of them have the neighbour statistics of the sample's 975 real static-model album
+vectors (mean cosine of random pairs 0.55, real 0.45; to the nearest neighbour 0.74,
+real 0.77; to the 10th 0.69, real 0.71); a synthetic catalogue row per album
+(bench.serving_index); the FAISS index `discogs-recs index` would pick (auto: ivf_sq8
+above 1.5M albums) with the builder's default parameters.
+
+Then, as the server runs it (one FAISS thread, the index loaded by IndexStore):
+- FAISS alone: recall@10 against exact search (200 queries from the same mixture, not
+  in the index), p50/p99 of one query per call, at the default nprobe and the others
+  of a sweep; bytes per vector of the index file and of the vectors file;
+- the engine in process: one album's neighbours, a 100-album and a 2,000-album
+  collection (bench.serving's taste-shaped collections), p50/p99;
+- the real server (gunicorn, 2 sync workers) under a mixed load: three wrk clients at
+  once (neighbours, 100 and 2,000 albums) for --duration seconds; p50/p99 per kind and
+  the peak RSS and PSS of the gunicorn process tree, sampled every second.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Dict, List
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as gunicorn_conf.py does for workers
+
+import numpy as np  # noqa: E402
+
+from bench import index_types, serving, serving_index  # noqa: E402
+from bench.common import BENCH_DIR, log, machine_line, mib, table, write_result  # noqa: E402
+
+DIM = 256
+# index_types' mixture weights (common direction, centre, latent variation, noise),
+# re-fitted on the real static-model vectors (see the module docstring)
+WEIGHTS = (0.8, 0.4, 0.6, 0.2)
+CHUNK = 200_000
+
+
+def _model():
+    saved = index_types.DIM
+    index_types.DIM = DIM
+    try:
+        return index_types._model()
+    finally:
+        index_types.DIM = saved
+
+
+def mixture(n: int, rng: np.random.Generator, model) -> np.ndarray:
+    common, centres, variation, weights = model
+    a, b, c, d = WEIGHTS
+    picks = rng.choice(len(centres), size=n, p=weights)
+    block = (a * common + b * centres[picks]
+             + c * (rng.standard_normal((n, variation.shape[1]), dtype=np.float32) @ variation.T)
+             + d * rng.standard_normal((n, DIM), dtype=np.float32) / np.sqrt(DIM))
+    block /= np.linalg.norm(block, axis=1, keepdims=True)
+    return block.astype(np.float32, copy=False), picks
+
+
+def write_vectors(path: Path, n: int) -> np.ndarray:
+    """n float16 vectors written with plain appends; returns each one's cluster."""
+    model = _model()
+    labels = np.empty(n, dtype=np.int32)
+    with open(path, "wb") as out:
+        np.lib.format.write_array_header_1_0(out, {"descr": "<f2", "fortran_order": False,
+                                                   "shape": (n, DIM)})
+        for start in range(0, n, CHUNK):
+            block, picks = mixture(min(CHUNK, n - start), np.random.default_rng([11, start]), model)
+            out.write(block.astype(np.float16).tobytes())
+            labels[start:start + len(block)] = picks
+    return labels
+
+
+def build(out: Path, n: int, params: Dict[str, Any] = None, index_type: str = "auto") -> Dict[str, Any]:
+    from index_builder.layout import CATALOG, INDEX, VECTORS, Layout, read_manifest, write_json_atomically
+    from index_builder.vector_index import build_index
+
+    settings = {"albums": n, "dim": DIM, "dtype": "float16", "weights": list(WEIGHTS),
+                "params": params or "auto", "index_type": index_type}
+    manifest = read_manifest(str(out))
+    if manifest and manifest.get("inputs", {}).get("synthetic") == settings:
+        log(f"reusing {out}")
+        return manifest
+    layout = Layout(str(out))
+    layout.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    labels = write_vectors(layout.work_file(VECTORS), n)
+    log(f"vectors: {n:,} x {DIM} float16 in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    serving_index._catalogue(layout.work_file(CATALOG), labels, 7)
+    log(f"catalogue: {time.perf_counter() - started:.0f} s")
+    del labels
+    started = time.perf_counter()
+    info = build_index(str(layout.work_file(VECTORS)), str(layout.work_file(INDEX)),
+                       index_type=index_type, params=params, progress=False)
+    log(f"index {info['type']} {info['params']}: {info['seconds']:.0f} s")
+    manifest = serving_index._publish(layout, settings, info)
+    manifest["model"] = {"name": "synthetic static", "dimension": DIM, "pca_dims": DIM,
+                         "backend": "model2vec"}
+    manifest["embedding"] = {"vectors_dtype": "float16"}
+    manifest["index_build_seconds"] = info["seconds"]
+    write_json_atomically(layout.manifest, manifest)
+    return manifest
+
+
+def exact(vectors_path: str, q: np.ndarray, k: int = 10) -> np.ndarray:
+    vectors = np.load(vectors_path, mmap_mode="r")
+    best_s = np.full((len(q), k), -np.inf, dtype=np.float32)
+    best_i = np.zeros((len(q), k), dtype=np.int64)
+    for start in range(0, vectors.shape[0], 500_000):
+        block = np.asarray(vectors[start:start + 500_000], dtype=np.float32)
+        scores = q @ block.T
+        top = np.argpartition(-scores, k, axis=1)[:, :k]
+        s = np.concatenate([best_s, np.take_along_axis(scores, top, 1)], axis=1)
+        i = np.concatenate([best_i, top + start], axis=1)
+        order = np.argsort(-s, axis=1)[:, :k]
+        best_s, best_i = np.take_along_axis(s, order, 1), np.take_along_axis(i, order, 1)
+    return best_i
+
+
+def faiss_alone(store, q: np.ndarray, truth: np.ndarray) -> List[Dict[str, Any]]:
+    index = store.index
+    default = int(getattr(index, "nprobe", 0))
+    rows = []
+    for nprobe in sorted({max(1, default // 2), default, default * 2}) if default else [0]:
+        if nprobe:
+            index.nprobe = nprobe
+        index.search(q[:5], 10)
+        times, found = [], []
+        for row in q:
+            started = time.perf_counter()
+            _, ids = index.search(row[None, :], 10)
+            times.append((time.perf_counter() - started) * 1000)
+            found.append(ids[0])
+        recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+        rows.append({"nprobe": nprobe, "default": nprobe == default, "recall@10": recall,
+                     "p50_ms": float(np.percentile(times, 50)), "p99_ms": float(np.percentile(times, 99))})
+        log(f"  nprobe {nprobe}: recall@10 {recall:.3f}, p50 {rows[-1]['p50_ms']:.2f} ms, "
+            f"p99 {rows[-1]['p99_ms']:.2f} ms")
+    if default:
+        index.nprobe = default
+    return rows
+
+
+def tree_memory(pid: int) -> tuple:
+    import psutil
+
+    rss = pss = 0
+    try:
+        root = psutil.Process(pid)
+        for p in [root] + root.children(recursive=True):
+            info = p.memory_full_info()
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+    except psutil.Error:
+        pass
+    return rss, pss
+
+
+def mixed_load(index_dir: Path, scenarios: Dict[str, Any], duration: int) -> Dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="serving-scale-"))
+    port = serving.free_port()
+    started = time.perf_counter()
+    proc = serving.start_gunicorn(index_dir, port, 2)
+    startup = time.perf_counter() - started
+    idle_rss = tree_memory(proc.pid)
+    peak = {"rss": 0, "pss": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss, pss = tree_memory(proc.pid)
+            peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            done.wait(1.0)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    results: Dict[str, Any] = {}
+    try:
+        files = {}
+        for name, scenario in scenarios.items():
+            files[name] = workdir / f"{name}.txt"
+            files[name].write_text("\n".join(scenario["lines"]) + "\n")
+            kind = "GET" if scenario["kind"] == "neighbours" else "POST"
+            serving.wrk(port, files[name], kind, 1, 2, workdir)  # warm-up
+        sampler.start()
+        threads = []
+        for name, scenario in scenarios.items():
+            kind = "GET" if scenario["kind"] == "neighbours" else "POST"
+
+            def client(name=name, kind=kind) -> None:
+                results[name] = serving.wrk(port, files[name], kind, 1, duration, workdir)
+
+            threads.append(threading.Thread(target=client))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        done.set()
+        sampler.join()
+        after = tree_memory(proc.pid)
+    finally:
+        serving.stop(proc)
+    return {"startup_seconds": startup, "idle_rss": idle_rss[0], "idle_pss": idle_rss[1],
+            "peak_rss": peak["rss"], "peak_pss": peak["pss"], "after_rss": after[0],
+            "after_pss": after[1], "duration": duration, "scenarios": results}
+
+
+def main(argv: List[str] = None) -> int:
+    import faiss
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--albums", type=int, default=10_000_000)
+    parser.add_argument("--duration", type=int, default=600, help="seconds of mixed load")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--params", type=json.loads, default=None)
+    parser.add_argument("--index-type", default="auto")
+    args = parser.parse_args(argv)
+    out = BENCH_DIR / f"serving-static-{args.albums}"
+    manifest = build(out, args.albums, args.params, args.index_type)
+    from recommender.engine import Recommender
+    from recommender.store import IndexStore
+
+    faiss.omp_set_num_threads(1)
+    before = tree_memory(os.getpid())[0]
+    started = time.perf_counter()
+    store = IndexStore.open(str(out))
+    load_seconds = time.perf_counter() - started
+    loaded_rss = tree_memory(os.getpid())[0] - before
+    files = {role: os.path.getsize(out / manifest["files"][role]) for role in ("vectors", "index", "catalog")}
+    q, _ = mixture(200, np.random.default_rng(99), _model())
+    log("exact neighbours of 200 queries")
+    truth = exact(str(out / manifest["files"]["vectors"]), q)
+    sweep = faiss_alone(store, q, truth)
+
+    engine = Recommender(store)
+    scenarios = serving.scenarios_for(out)
+    in_process = {}
+    for name, scenario in scenarios.items():
+        if scenario["kind"] == "neighbours":
+            calls = [lambda a=a: engine.neighbours(a, serving.K) for a in scenario["albums"]]
+            reps = args.repeat * 2
+        else:
+            calls = [lambda c=c: engine.recommend(c, serving.K) for c in scenario["collections"]]
+            reps = args.repeat
+        in_process[name] = serving.timed(calls, reps)
+        log(f"  in process {name}: p50 {in_process[name]['p50_ms']:.1f} ms, "
+            f"p99 {in_process[name]['p99_ms']:.1f} ms")
+    process_rss = tree_memory(os.getpid())[0]
+    del engine, store
+    log(f"mixed load over HTTP for {args.duration} s")
+    http = mixed_load(out, scenarios, args.duration)
+
+    n = args.albums
+    print(f"\nServing {n:,} albums, 256-d float16 vectors, {manifest['index']['type']} "
+          f"{manifest['index']['params']} (built in {manifest.get('index_build_seconds', 0):.0f} s); "
+          f"{machine_line()}\n")
+    print(table(["file", "bytes", "bytes/album"], [(k, f"{v:,}", f"{v / n:.0f}") for k, v in files.items()]))
+    print()
+    print(table(["nprobe", "recall@10", "FAISS p50 ms", "FAISS p99 ms"],
+                [(f"{r['nprobe']}{' (default)' if r['default'] else ''}", f"{r['recall@10']:.3f}",
+                  f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}") for r in sweep]))
+    print()
+    print(table(["scenario", "in-process p50 ms", "p99 ms", "HTTP mixed load p50 ms", "p99 ms", "req/s"],
+                [(name, f"{in_process[name]['p50_ms']:.1f}", f"{in_process[name]['p99_ms']:.1f}",
+                  f"{http['scenarios'][name]['p50_ms']:.1f}", f"{http['scenarios'][name]['p99_ms']:.1f}",
+                  f"{http['scenarios'][name]['requests_per_s']:.1f}") for name in scenarios]))
+    print(f"\nIndexStore.open: {load_seconds:.1f} s, +{mib(loaded_rss):,.0f} MiB RSS; this process after "
+          f"the in-process runs: {mib(process_rss):,.0f} MiB. gunicorn (2 workers): start "
+          f"{http['startup_seconds']:.0f} s, RSS idle {mib(http['idle_rss']):,.0f} MiB, peak "
+          f"{mib(http['peak_rss']):,.0f} MiB (PSS {mib(http['peak_pss']):,.0f} MiB) over "
+          f"{args.duration} s of mixed load, after {mib(http['after_rss']):,.0f} MiB")
+    path = write_result(f"serving_scale-{n}", {
+        "albums": n, "index": manifest["index"], "files": files, "faiss": sweep,
+        "in_process": in_process, "http": http, "load_seconds": load_seconds,
+        "loaded_rss": loaded_rss, "process_rss": process_rss,
+        "index_build_seconds": manifest.get("index_build_seconds")})
+    log(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
