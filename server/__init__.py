@@ -16,7 +16,7 @@ from flask_cors import CORS
 
 from recommender.reload import PublishedIndex
 
-from . import api, collection_api, config, errors, health, openapi, web
+from . import api, collection_api, config, contract, errors, health, web
 
 
 def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
@@ -30,7 +30,7 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(collection_api.bp)   # /api/v1/users/..., /recommendations/from-export
     app.register_blueprint(web.bp)              # the web page at /
-    openapi.publish(app, [collection_api, web])
+    contract.publish(app)                       # /api/v1/openapi.json, from the models
     return app
 
 

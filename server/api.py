@@ -4,15 +4,16 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from recommender.engine import Recommender
 from recommender.filters import CandidateFilters
 from recommender.items import album_url, to_item
 from recommender.store import IndexStore, NoIndexError
 
+from . import models
+from .contract import operation
 from .errors import ApiError, invalid_field
-from .validation import json_object, query_int, recommendation_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -29,15 +30,26 @@ def current_store() -> IndexStore:
         raise ApiError(503, "no_index", str(exc)) from None
 
 
-def _k(default: int = 20) -> int:
-    return query_int("k", request.args.get("k"), default, 1, current_app.config["MAX_K"])
-
-
-@bp.post("/recommendations")
-def recommendations():
+def within_limits(k: int, id_count: int = 0, name: str = "k") -> None:
+    """The deployment's MAX_K and MAX_IDS, which may be below the contract's bounds."""
     config = current_app.config
-    body = json_object(request.get_data(cache=False))
-    wanted = recommendation_request(body, config["MAX_IDS"], config["MAX_K"])
+    if k > config["MAX_K"]:
+        raise invalid_field(name, f"{k} is more than this server's {config['MAX_K']}")
+    if id_count > config["MAX_IDS"]:
+        raise ApiError(413, "too_many_ids", f"release_ids and master_ids hold {id_count:,} ids "
+                       f"together, more than the {config['MAX_IDS']:,} allowed")
+
+
+@operation(bp, "POST", "/recommendations", body=models.RecommendationRequest,
+           response=models.RecommendationResponse, errors=(413, 503),
+           summary="Recommend albums and artists for a set of owned releases or masters")
+def recommendations(body: models.RecommendationRequest):
+    """Ranked albums, explained, one per album, nothing owned."""
+    wanted = body
+    wanted.release_ids = list(dict.fromkeys(wanted.release_ids))
+    wanted.master_ids = list(dict.fromkeys(wanted.master_ids))
+    within_limits(wanted.k, len(wanted.release_ids) + len(wanted.master_ids))
+    weight_by_id = wanted.weight_by_id
     store = current_store()
     by_release = store.albums_of_releases(wanted.release_ids)
     by_master = store.albums_of_masters(wanted.master_ids)
@@ -48,13 +60,13 @@ def recommendations():
     for source, mapping in (("release_id", by_release), ("master_id", by_master)):
         for sent_id, album_id in mapping.items():
             refs.setdefault(album_id, {}).setdefault(source, sent_id)
-            if sent_id in wanted.weights:
-                weights[album_id] = max(weights.get(album_id, 0.0), wanted.weights[sent_id])
+            if sent_id in weight_by_id:
+                weights[album_id] = max(weights.get(album_id, 0.0), weight_by_id[sent_id])
     excluded = (set(store.albums_of_releases(wanted.exclude_ids).values())
                 | set(store.albums_of_masters(wanted.exclude_ids).values()))
     result = Recommender(store).recommend(
         refs.keys(), k=wanted.k, strategy=wanted.strategy, weights=weights,
-        exclude=excluded, filters=CandidateFilters.from_dict(wanted.filters),
+        exclude=excluded, filters=CandidateFilters.from_dict(wanted.filters.model_dump(exclude_none=True)),
         diversity=wanted.diversity, max_per_artist=wanted.max_per_artist, owned_refs=refs,
         style_weight=wanted.style_weight)
     return jsonify({"recommendations": result.items, "artists": result.artists,
@@ -70,18 +82,24 @@ def _neighbours(store: IndexStore, album_id: Optional[int], what: str, k: int):
                     "index": store.summary()})
 
 
-@bp.get("/releases/<int:release_id>/neighbours")
-def release_neighbours(release_id: int):
-    k, store = _k(), current_store()
+@operation(bp, "GET", "/releases/<release_id>/neighbours", path_params={"release_id": models.Id},
+           query=models.NeighboursQuery, response=models.NeighboursResponse, errors=(404, 503),
+           summary="More like this: the albums nearest to a release's album")
+def release_neighbours(release_id: int, query: models.NeighboursQuery):
+    within_limits(query.k)
+    store = current_store()
     return _neighbours(store, store.albums_of_releases([release_id]).get(release_id),
-                       f"release {release_id}", k)
+                       f"release {release_id}", query.k)
 
 
-@bp.get("/masters/<int:master_id>/neighbours")
-def master_neighbours(master_id: int):
-    k, store = _k(), current_store()
+@operation(bp, "GET", "/masters/<master_id>/neighbours", path_params={"master_id": models.Id},
+           query=models.NeighboursQuery, response=models.NeighboursResponse, errors=(404, 503),
+           summary="More like this: the albums nearest to a master's album")
+def master_neighbours(master_id: int, query: models.NeighboursQuery):
+    within_limits(query.k)
+    store = current_store()
     return _neighbours(store, store.albums_of_masters([master_id]).get(master_id),
-                       f"master {master_id}", k)
+                       f"master {master_id}", query.k)
 
 
 _RELEASE_JSON = ("artists", "extra_artists", "labels", "series", "formats", "genres", "styles",
@@ -93,7 +111,8 @@ def _decoded(row: Dict[str, Any], fields: Tuple[str, ...]) -> Dict[str, Any]:
                 ([] if k in fields and v in (None, "") else v)) for k, v in row.items()}
 
 
-@bp.get("/releases/<int:release_id>")
+@operation(bp, "GET", "/releases/<release_id>", path_params={"release_id": models.Id},
+           response=models.Release, errors=(404, 503), summary="A release's metadata")
 def release(release_id: int):
     store = current_store()
     row = store.release(release_id)
@@ -114,7 +133,9 @@ def release(release_id: int):
     return jsonify({**data, "index": store.summary()})
 
 
-@bp.get("/masters/<int:master_id>")
+@operation(bp, "GET", "/masters/<master_id>", path_params={"master_id": models.Id},
+           response=models.Master, errors=(404, 503),
+           summary="A master's metadata, with its album fields and releases")
 def master(master_id: int):
     store = current_store()
     album_id = store.albums_of_masters([master_id]).get(master_id)
@@ -137,12 +158,12 @@ def master(master_id: int):
     return jsonify({**data, "index": store.summary()})
 
 
-@bp.get("/search")
-def search():
-    query = (request.args.get("q") or "").strip()
-    if not query:
-        raise invalid_field("q", "is required: the words to look for, e.g. ?q=miles+davis+kind")
-    limit = query_int("limit", request.args.get("limit"), 20, 1, current_app.config["MAX_K"])
+@operation(bp, "GET", "/search", query=models.SearchQuery, response=models.SearchResponse,
+           errors=(503,), summary="Full-text search of titles, artists and labels")
+def search(query: models.SearchQuery):
+    """Best matches first."""
+    within_limits(query.limit, name="limit")
+    limit, query = query.limit, query.q.strip()
     store = current_store()
     album_ids = store.search_text(query, limit)
     albums = store.albums(album_ids)
@@ -151,7 +172,8 @@ def search():
     return jsonify({"results": results, "query": query, "index": store.summary()})
 
 
-@bp.get("/index")
+@operation(bp, "GET", "/index", response=models.IndexInfo, errors=(503,),
+           summary="The published index: build, counts, dump dates, model")
 def index():
     store = current_store()
     manifest = store.manifest

@@ -7,9 +7,9 @@ server/templates/web and server/static/web (no build step); the page calls the s
 """
 from __future__ import annotations
 
-from typing import Any, Dict
-
 from flask import Blueprint, current_app, render_template
+
+from .contract import operation
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -19,7 +19,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "base-uri 'none'; form-action 'self'")
 
 
-@bp.get("/")
+@operation(bp, "GET", "/", summary="The web page: recommendations from a username, an export, "
+           "a release URL or a Spotify, Apple Music or Last.fm file",
+           response_content={"text/html": {"schema": {"type": "string"}}})
 def page():
     response = render_template("web/index.html", demo=_serving_the_demo())
     return response, 200, {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -35,12 +37,3 @@ def _serving_the_demo() -> bool:
     except Exception:  # no index yet: the page still renders, the API says why
         return False
 
-
-OPENAPI_PATHS: Dict[str, Any] = {
-    "/": {"get": {
-        "summary": "The web page: recommendations from a username, an export, a release URL "
-                   "or a Spotify, Apple Music or Last.fm file",
-        "operationId": "webPage",
-        "responses": {"200": {"description": "HTML.", "content": {"text/html": {
-            "schema": {"type": "string"}}}}}}},
-}
