@@ -169,8 +169,7 @@ def _library_upload() -> Iterator[Tuple[BinaryIO, str]]:
 
 
 @operation(bp, "POST", "/recommendations/from-library", query=models.LibraryQuery,
-           upload={"application/json": {"schema": {"type": "string", "format": "binary"}},
-                   "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+           upload={"application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                    "multipart/form-data": _MULTIPART_FILE},
            response=models.LibraryRecommendationResponse, errors=(413, 503),
            summary="Recommend from a Spotify, Apple Music or Last.fm library file")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Literal, Optional
 
-from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
+                      field_validator, model_validator)
+from annotated_types import Ge, Le, MaxLen
 from typing_extensions import Annotated
 
 from collection.discogs_api import USERNAME
@@ -22,19 +23,30 @@ MAX_ID = 2 ** 63 - 1
 MAX_IDS = 10_000
 MAX_K = 100
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A Discogs id (1 .. 2^63-1).")]
+
+def _integral(value: Any) -> Any:
+    """JSON Schema's "integer" includes 20.0; strict validation would refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integral = BeforeValidator(_integral)
+# The before-validator comes after the constraints: before them, pydantic would render the
+# constraints under their Python names ("ge") instead of JSON Schema's ("minimum").
+Id = Annotated[int, Ge(1), Le(MAX_ID), Integral]
 # Weight keys are JSON object keys, so strings; 18 digits stay below 2^63.
 IdKey = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,17}$")]
-IdList = Annotated[List[Id], Field(max_length=MAX_IDS)]
-K = Annotated[int, Field(ge=1, le=MAX_K, description="How many albums to return.")]
+IdList = Annotated[List[Id], MaxLen(MAX_IDS)]
+K = Annotated[int, Field(ge=1, le=MAX_K, description="How many albums to return."), Integral]
 Strategy = Literal[STRATEGY_CHOICES]  # type: ignore[valid-type]
 Diversity = Annotated[float, Field(ge=0, le=1, description="0: pure relevance; higher trades "
                                    "relevance for variety (MMR).")]
 MaxPerArtist = Annotated[int, Field(ge=0, le=MAX_K, description="At most this many albums "
-                                    "per artist (0: no cap).")]
+                                    "per artist (0: no cap)."), Integral]
 StyleWeight = Annotated[float, Field(ge=0, le=MAX_STYLE_WEIGHT, description="Weight of the "
                                      "genre/style overlap added to each album's score.")]
-Year = Annotated[int, Field(ge=0, le=9999)]
+Year = Annotated[int, Field(ge=0, le=9999), Integral]
 Username = Annotated[str, StringConstraints(pattern=USERNAME.pattern),
                      Field(description="The name in discogs.com/user/NAME.")]
 
