@@ -2,7 +2,8 @@
 
 Why `requests` and not python3-discogs-client: the base URL must be a setting (tests and
 mirrors replace it; the library hard-codes api.discogs.com in a private attribute), we
-need the raw rate-limit headers and our own back-off and deadlines, and only the raw
+need the raw rate-limit headers and our own back-off and deadlines (tenacity: bounded
+tries, exponential back-off with jitter, Retry-After, one deadline), and only the raw
 `basic_information` of each item (the library wraps items in lazy objects that may
 fetch more). Two paginated GETs do not justify the dependency.
 
@@ -17,8 +18,10 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import quote
 
 import requests
+from tenacity import (RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt,
+                      wait_exponential_jitter)
 
-from .errors import (CollectionPrivate, DiscogsRateLimited, DiscogsTimeout,
+from .errors import (CollectionError, CollectionPrivate, DiscogsRateLimited, DiscogsTimeout,
                      DiscogsUnavailable, InvalidUsername, TokenRejected, UserNotFound)
 from .rate_limit import RateLimiter, retry_after_seconds
 from .records import COLLECTION, WANTLIST, Record, from_api_item
@@ -29,6 +32,20 @@ DEFAULT_API_URL = "https://api.discogs.com"
 PER_PAGE = 100  # the most Discogs allows
 # Discogs usernames: letters, digits, '.', '_' and '-'.
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Less time than this before the deadline is not worth another try.
+MIN_TRY_SECONDS = 0.25
+
+# Failures worth another try, and what the last one becomes (DiscogsClient._final_error).
+TIMEOUT, UNREACHABLE, SERVER_ERROR, TRUNCATED, RATE_LIMITED = (
+    "timeout", "unreachable", "server_error", "truncated", "rate_limited")
+
+
+class _Retryable(Exception):
+    """One try that failed in a way another try may not: never leaves this module."""
+
+    def __init__(self, kind: str, detail: str, retry_after: Optional[float] = None):
+        super().__init__(detail)
+        self.kind, self.detail, self.retry_after = kind, detail, retry_after
 
 
 def user_agent() -> str:
@@ -55,15 +72,21 @@ class DiscogsClient:
 
     def __init__(self, base_url: str = DEFAULT_API_URL, token: Optional[str] = None,
                  limiter: Optional[RateLimiter] = None, timeout: float = 15.0,
-                 deadline: float = 120.0, max_429_retries: int = 4, backoff: float = 2.0,
-                 session: Optional[requests.Session] = None):
+                 deadline: float = 120.0, attempts: int = 5, backoff: float = 1.0,
+                 backoff_max: float = 30.0, session: Optional[requests.Session] = None):
+        """`timeout`: seconds for one answer; `deadline`: for everything one call
+        fetches (all pages, all tries); `attempts`: tries of one page; `backoff`: the
+        first pause between tries (doubling, plus up to as much again of jitter, at
+        most `backoff_max`)."""
         self.base_url = (base_url or DEFAULT_API_URL).rstrip("/")
         self._token = token or None
         self.limiter = limiter or RateLimiter()
         self.timeout = timeout
         self.deadline_seconds = deadline
-        self.max_429_retries = max_429_retries
-        self.backoff = backoff
+        self.attempts = max(1, attempts)
+        # Jitter spreads the tries of the workers that all saw the same failure.
+        self._backoff = wait_exponential_jitter(multiplier=backoff, max=backoff_max,
+                                                jitter=backoff)
         self.session = session or requests.Session()
         self.requests_made = 0
 
@@ -85,70 +108,115 @@ class DiscogsClient:
     def get_json(self, path: str, params: Dict[str, Any], what: str, username: str,
                  deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET base_url + path; the answer as JSON, or a CollectionError that says what
-        went wrong with `what` (e.g. "the collection of NAME")."""
+        went wrong with `what` (e.g. "the collection of NAME").
+
+        Timeouts, refused connections, 5xx, 429 and cut-off answers are tried again
+        (tenacity): at most `attempts` tries, exponential back-off with jitter (Retry-After
+        on 429), and never past `deadline`. Then a 504 (Discogs too slow), 502 (Discogs
+        down or answering garbage) or 429 (Discogs' limit, with Retry-After).
+        """
         if deadline is None:
             deadline = self.limiter.now() + self.deadline_seconds
-        attempt_429 = 0
-        server_errors = 0
-        while True:
+        started = self.limiter.now()
+
+        def attempt() -> Dict[str, Any]:
             if not self.limiter.wait(deadline):
                 raise DiscogsRateLimited(
                     f"Discogs' rate limit leaves no time to fetch {what} now; try again in a "
                     "minute (a personal token in X-Discogs-Token raises the limit)",
                     retry_after=self.limiter.wait_time())
-            response = self._send(path, params, what, deadline)
+            response = self._send(path, params, deadline)
             self.limiter.observe(response.headers)
-            status = response.status_code
-            if status == 429:
-                delay = retry_after_seconds(response.headers)
-                delay = delay if delay is not None else self.backoff * (2 ** attempt_429)
-                # The pause the headers ask for runs during the back-off, not after it.
-                delay = max(delay, self.limiter.wait_time())
-                attempt_429 += 1
-                if attempt_429 > self.max_429_retries or self.limiter.now() + delay > deadline:
-                    raise DiscogsRateLimited(
-                        f"Discogs is rate-limiting requests for {what}; try again in "
-                        f"{max(1, round(delay))} s (a personal token raises the limit)",
-                        retry_after=delay)
-                log.info("Discogs answered 429 for %s; waiting %.1f s", path, delay)
-                self.limiter.sleep(delay)
-                continue
-            if status >= 500 and server_errors == 0 and self.limiter.now() + 1.0 < deadline:
-                server_errors += 1  # one retry: Discogs' 502/503 are often momentary
-                log.info("Discogs answered %d for %s; retrying once", status, path)
-                self.limiter.sleep(1.0)
-                continue
             return self._decode(response, what, username)
 
-    def _send(self, path: str, params: Dict[str, Any], what: str,
-              deadline: float) -> requests.Response:
+        def out_of_time(state: RetryCallState) -> bool:
+            # Another try needs its back-off and a moment to answer before the deadline.
+            return self.limiter.now() + state.upcoming_sleep + MIN_TRY_SECONDS > deadline
+
+        def give_up(state: RetryCallState) -> Dict[str, Any]:
+            failure = state.outcome.exception()  # type: ignore[union-attr]
+            assert isinstance(failure, _Retryable)
+            raise self._final_error(failure, what, state.attempt_number,
+                                    self.limiter.now() - started, state.upcoming_sleep) from None
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable),
+            stop=stop_after_attempt(self.attempts) | out_of_time,
+            wait=self._wait,
+            sleep=self.limiter.sleep,
+            before_sleep=lambda state: self._log_retry(state, path),
+            retry_error_callback=give_up)
+        return retrying(attempt)
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Retry-After when Discogs sent one, else exponential with jitter; never less
+        than the pause the rate-limit headers ask for."""
+        failure = state.outcome.exception() if state.outcome else None
+        if isinstance(failure, _Retryable) and failure.retry_after is not None:
+            delay = failure.retry_after
+        else:
+            delay = self._backoff(state)
+        return max(delay, self.limiter.wait_time())
+
+    def _log_retry(self, state: RetryCallState, path: str) -> None:
+        failure = state.outcome.exception() if state.outcome else None
+        # The path names the user, never the token (it travels only in a header).
+        log.warning("Discogs: %s for %s (try %d of %d); trying again in %.1f s",
+                    getattr(failure, "detail", type(failure).__name__), path,
+                    state.attempt_number, self.attempts, state.upcoming_sleep)
+
+    def _final_error(self, failure: "_Retryable", what: str, tries: int, elapsed: float,
+                     next_wait: float) -> CollectionError:
+        """The error after the last try: what happened, how hard we tried, what to do."""
+        tried = f"{tries} {'try' if tries == 1 else 'tries'} in {elapsed:.0f} s"
+        if failure.kind == RATE_LIMITED:
+            delay = max(next_wait, failure.retry_after or 0.0, self.limiter.wait_time())
+            return DiscogsRateLimited(
+                f"Discogs is rate-limiting requests for {what} ({tried}); try again in "
+                f"{max(1, round(delay))} s (a personal token raises the limit)",
+                retry_after=delay)
+        if failure.kind == TIMEOUT:
+            return DiscogsTimeout(
+                f"Discogs did not answer in time for {what} ({tried}); Discogs is slow right "
+                "now: try again in a few minutes, or upload the collection export (CSV) instead")
+        if failure.kind == UNREACHABLE:
+            return DiscogsUnavailable(
+                f"cannot reach the Discogs API at {self.base_url} for {what} ({failure.detail}, "
+                f"{tried}); check the server's network or try again later")
+        if failure.kind == SERVER_ERROR:
+            return DiscogsUnavailable(
+                f"Discogs failed to send {what} ({failure.detail}, {tried}); Discogs may be "
+                "down: try again in a few minutes, or upload the collection export (CSV) instead")
+        return DiscogsUnavailable(
+            f"Discogs sent {what} incomplete or garbled ({failure.detail}, {tried}); try again "
+            "in a few minutes, or upload the collection export (CSV) instead")
+
+    def _send(self, path: str, params: Dict[str, Any], deadline: float) -> requests.Response:
         remaining = deadline - self.limiter.now()
         if remaining <= 0:
-            raise DiscogsTimeout(f"reading {what} from Discogs takes longer than the "
-                                 f"{self.deadline_seconds:.0f} s this server allows; try again "
-                                 "later, or upload the collection export instead")
+            raise _Retryable(TIMEOUT, "no time left before the deadline")
         self.requests_made += 1
         try:
             return self.session.get(self.base_url + path, params=params, headers=self._headers(),
                                     timeout=(min(5.0, remaining), min(self.timeout, remaining)))
+        # The exception texts can hold the URL and are not for users: the class names say
+        # enough. (The token is never in a URL, but messages stay short and fixed anyway.)
         except requests.Timeout:
-            raise DiscogsTimeout(f"Discogs did not answer in time for {what}; try again "
-                                 "later") from None
+            raise _Retryable(TIMEOUT, "no answer in time") from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise _Retryable(TRUNCATED, "the connection closed mid-answer") from None
         except requests.RequestException as exc:
-            # The exception text can hold the URL; the class name is enough for a user.
-            raise DiscogsUnavailable(f"cannot reach the Discogs API at {self.base_url} for "
-                                     f"{what} ({type(exc).__name__}); try again later") from None
+            raise _Retryable(UNREACHABLE, type(exc).__name__) from None
 
     def _decode(self, response: requests.Response, what: str, username: str) -> Dict[str, Any]:
         status = response.status_code
         if status == 200:
             try:
                 data = response.json()
-            except ValueError:
-                data = None
+            except ValueError:  # cut off by a proxy, or a maintenance page
+                raise _Retryable(TRUNCATED, "an answer that is not complete JSON") from None
             if not isinstance(data, dict):
-                raise DiscogsUnavailable(f"Discogs answered {what} with something that is not "
-                                         "a JSON object; try again later")
+                raise _Retryable(TRUNCATED, "JSON that is not an object")
             return data
         if status == 404:
             raise UserNotFound(f"Discogs has no user named {username!r}; check the spelling "
@@ -161,9 +229,10 @@ class DiscogsClient:
                 f"{what[0].upper()}{what[1:]} is private on Discogs. Its owner can make it "
                 "public (discogs.com/settings/privacy) or send their personal token in the "
                 "X-Discogs-Token header")
+        if status == 429:
+            raise _Retryable(RATE_LIMITED, "HTTP 429", retry_after_seconds(response.headers))
         if status >= 500:
-            raise DiscogsUnavailable(f"Discogs failed to send {what} (HTTP {status}); try "
-                                     "again later")
+            raise _Retryable(SERVER_ERROR, f"HTTP {status}")
         raise DiscogsUnavailable(f"Discogs refused the request for {what} (HTTP {status})")
 
     # -- paginated lists ----------------------------------------------------------------

@@ -56,7 +56,8 @@ class CollectionService:
 
     def client(self, token: Optional[str] = None) -> DiscogsClient:
         return DiscogsClient(self.settings.api_url, token, limiter=self.limiter,
-                             timeout=self.settings.timeout, deadline=self.settings.deadline)
+                             timeout=self.settings.timeout, deadline=self.settings.deadline,
+                             attempts=self.settings.attempts, backoff=self.settings.backoff)
 
     def for_user(self, store: IndexStore, username: str, token: Optional[str] = None,
                  options: Optional[RecommendOptions] = None, refresh: bool = False) -> Dict[str, Any]:

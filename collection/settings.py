@@ -4,6 +4,11 @@
     DISCOGS_TOKEN / DISCOGS_RECS_DISCOGS_TOKEN        none: anonymous (25 requests a minute)
     DISCOGS_API_URL / DISCOGS_RECS_DISCOGS_API_URL    https://api.discogs.com
     DISCOGS_TIMEOUT / ..._DISCOGS_TIMEOUT             15 s for one answer
+    DISCOGS_ATTEMPTS / ..._DISCOGS_ATTEMPTS           5 tries of one page when Discogs times
+                                                      out, fails (5xx, 429) or sends a cut-off
+                                                      answer
+    DISCOGS_BACKOFF / ..._DISCOGS_BACKOFF             1 s before the 2nd try, doubling, plus
+                                                      jitter (429: Discogs' Retry-After)
     DISCOGS_DEADLINE / ..._DISCOGS_DEADLINE           25 s in the server (under gunicorn's 30 s
                                                       worker timeout), 600 s in the CLI, for a
                                                       whole collection and wantlist
@@ -32,6 +37,8 @@ DEFAULTS = {
     "DISCOGS_TOKEN": None,
     "DISCOGS_API_URL": DEFAULT_API_URL,
     "DISCOGS_TIMEOUT": 15.0,
+    "DISCOGS_ATTEMPTS": 5,
+    "DISCOGS_BACKOFF": 1.0,
     "DISCOGS_DEADLINE": 25.0,
     "COLLECTION_CACHE": None,
     "COLLECTION_CACHE_TTL": 3600.0,
@@ -62,6 +69,8 @@ class CollectionSettings:
     embed_backend: Optional[str]
     max_export_bytes: int
     max_library_bytes: int = DEFAULTS["MAX_LIBRARY_BYTES"]
+    attempts: int = DEFAULTS["DISCOGS_ATTEMPTS"]
+    backoff: float = DEFAULTS["DISCOGS_BACKOFF"]
 
     def __repr__(self) -> str:  # the token stays out of any printed settings
         return (f"CollectionSettings(api_url={self.api_url!r}, token={'set' if self.token else 'none'}, "
@@ -88,7 +97,9 @@ class CollectionSettings:
             embed_unknown=flag(get("EMBED_UNKNOWN", embed_default)),
             embed_model=get("EMBED_MODEL"), embed_backend=get("EMBED_BACKEND"),
             max_export_bytes=int(get("MAX_EXPORT_BYTES")),
-            max_library_bytes=int(get("MAX_LIBRARY_BYTES")))
+            max_library_bytes=int(get("MAX_LIBRARY_BYTES")),
+            attempts=max(1, int(get("DISCOGS_ATTEMPTS"))),
+            backoff=max(0.0, float(get("DISCOGS_BACKOFF"))))
 
     @classmethod
     def from_environment(cls, environ: Optional[Mapping[str, str]] = None,

@@ -150,7 +150,8 @@ def from_discogs_user(username: str, api_url: Optional[str] = None) -> Collectio
     if api_url:
         settings = dataclasses.replace(settings, api_url=api_url)
     client = DiscogsClient(settings.api_url, settings.token, timeout=settings.timeout,
-                           deadline=settings.deadline)
+                           deadline=settings.deadline, attempts=settings.attempts,
+                           backoff=settings.backoff)
     cache = (CollectionCache(settings.cache_path, settings.cache_ttl)
              if settings.cache_ttl > 0 else None)
     try:

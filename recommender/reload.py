@@ -7,6 +7,11 @@ build is loaded in a background thread while requests keep being answered from t
 old one, then the reference is swapped in one assignment. A request that already holds
 the old store finishes on it: nothing is closed under it, the old build's files stay
 readable until the last reference goes (the builder keeps the previous build on disk).
+
+A process forked from the one that loaded the index (a gunicorn worker started, or
+restarted after a crash, long after the master preloaded it) inherits a store that may
+be several builds old and already pruned from disk: its first request, in every thread,
+waits until the published build is loaded rather than answer from that store.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from typing import Callable, Optional, Tuple
 
 from index_builder.layout import MANIFEST
@@ -38,7 +44,28 @@ class PublishedIndex:
         self._lock = threading.Lock()
         self._loading: Optional[threading.Thread] = None
         self.last_error: Optional[str] = None
+        self._stale_after_fork = False
+        self._fork_lock = threading.Lock()
+        # A weak reference: the fork hook must not keep every instance (and its store) alive.
+        os.register_at_fork(after_in_child=_after_fork_hook(weakref.ref(self)))
         self.reload(block=True)
+
+    def _after_fork(self) -> None:
+        # Only the forking thread lives on in the child: locks another thread held and
+        # the loader thread are gone with it.
+        self._lock = threading.Lock()
+        self._fork_lock = threading.Lock()
+        self._loading = None
+        self._stale_after_fork = True
+
+    def _refresh_after_fork(self) -> None:
+        with self._fork_lock:  # every thread of the new process waits for the one check
+            if not self._stale_after_fork:
+                return
+            if self._stat() != self._signature:
+                self.reload(block=True)
+            self._next_check = time.monotonic() + self.check_interval
+            self._stale_after_fork = False
 
     def _stat(self) -> Signature:
         try:
@@ -49,6 +76,8 @@ class PublishedIndex:
 
     def current(self) -> IndexStore:
         """The live store; starts a reload in the background when the manifest changed."""
+        if self._stale_after_fork:
+            self._refresh_after_fork()
         now = time.monotonic()
         if now >= self._next_check:
             self._next_check = now + self.check_interval
@@ -92,3 +121,12 @@ class PublishedIndex:
                           self._store.build_id if self._store else "nothing")
         finally:
             self._signature = signature
+
+
+def _after_fork_hook(ref: "weakref.ReferenceType[PublishedIndex]") -> Callable[[], None]:
+    def hook() -> None:
+        published = ref()
+        if published is not None:
+            published._after_fork()
+
+    return hook

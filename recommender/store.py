@@ -68,6 +68,7 @@ class IndexStore:
         self.catalog_path = manifest_file(self.index_dir, manifest, "catalog")
         self.album_count, self.dimension = (int(x) for x in self.vectors.shape)
         self._local = threading.local()
+        self._first_conn: Optional[sqlite3.Connection] = None
         self._tag_column: Optional[ListColumn] = None
         self._tag_lock = threading.Lock()
         self._check_catalog()
@@ -80,7 +81,8 @@ class IndexStore:
         return cls(str(index_dir), json.loads(path.read_text()), faiss_mmap=faiss_mmap)
 
     def _check_catalog(self) -> None:
-        count = self.db().execute("SELECT count(*) FROM albums").fetchone()[0]
+        self._first_conn = self.db()
+        count = self._first_conn.execute("SELECT count(*) FROM albums").fetchone()[0]
         if count != self.album_count or self.index.ntotal != self.album_count:
             raise ValueError(f"{self.index_dir} build {self.build_id}: catalogue ({count} albums), "
                              f"vectors ({self.album_count}) and FAISS ({self.index.ntotal}) "
@@ -93,7 +95,15 @@ class IndexStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             uri = f"file:{Path(self.catalog_path).resolve()}?mode=ro&immutable=1"
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            try:
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            except sqlite3.OperationalError:
+                if self._first_conn is None:
+                    raise
+                # The builder pruned this build while a request still holds the store (two
+                # publishes within one reload check): the connection opened at load keeps
+                # the deleted file readable, and SQLite serialises its use across threads.
+                conn = self._first_conn
             self._local.conn = conn
         return conn
 

@@ -7,6 +7,8 @@
     DISCOGS_RECS_FAISS_THREADS  OpenMP threads FAISS may use per worker (default 1)
     DISCOGS_RECS_TIMEOUT        seconds before a stuck worker is restarted (default 30)
     DISCOGS_RECS_ACCESS_LOG     "-" for an access log on stdout (default: none)
+    DISCOGS_RECS_ACCESS_LOG_FORMAT  its lines, in gunicorn's access_log_format codes, e.g.
+                                '%(p)s %(s)s "%(r)s" %(M)sms' (worker pid, status, request, time)
     DISCOGS_RECS_INDEX_DIR      the index folder (read by the app, see server/config.py)
 
 Workers: the work is CPU-bound numpy/FAISS, so one process per core and one FAISS
@@ -35,6 +37,8 @@ timeout = int(os.environ.get("DISCOGS_RECS_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 accesslog = os.environ.get("DISCOGS_RECS_ACCESS_LOG") or None
+if os.environ.get("DISCOGS_RECS_ACCESS_LOG_FORMAT"):
+    access_log_format = os.environ["DISCOGS_RECS_ACCESS_LOG_FORMAT"]
 errorlog = "-"
 loglevel = os.environ.get("DISCOGS_RECS_LOG_LEVEL", "info")
 

@@ -88,11 +88,15 @@ def test_429_without_retry_after_backs_off_exponentially(sleeps):
             return Always429()
 
     client = DiscogsClient("http://discogs.invalid", limiter=RateLimiter(sleep=sleeps, clock=sleeps.clock),
-                           session=Session(), backoff=1.0, max_429_retries=3)
+                           session=Session(), backoff=1.0, attempts=4)
     with pytest.raises(DiscogsRateLimited) as caught:
         client.records("example", COLLECTION)
-    assert sleeps == [1.0, 2.0, 4.0]
-    assert caught.value.status == 429 and caught.value.retry_after == 8.0
+    # 1, 2, 4 s, each plus up to 1 s of jitter; the 4th try is the last
+    assert len(sleeps) == 3
+    for pause, base in zip(sleeps, (1.0, 2.0, 4.0)):
+        assert base <= pause <= base + 1.0
+    assert caught.value.status == 429 and 8.0 <= caught.value.retry_after <= 9.0
+    assert "4 tries" in caught.value.message
 
 
 def test_paces_requests_when_the_rate_limit_runs_low(fake_discogs, sleeps):
@@ -146,11 +150,11 @@ def test_a_rejected_token_is_401(sleeps):
     assert caught.value.status == 401 and "wrong" not in caught.value.message
 
 
-def test_discogs_failing_is_502_after_one_retry(fake_discogs, sleeps):
+def test_discogs_failing_is_502_after_every_try(fake_discogs, sleeps):
     with pytest.raises(DiscogsUnavailable) as caught:
-        client_for(fake_discogs, sleeps).records("broken-server", COLLECTION)
-    assert caught.value.status == 502 and "500" in caught.value.message
-    assert len(fake_discogs.requests) == 2
+        client_for(fake_discogs, sleeps, attempts=3).records("broken-server", COLLECTION)
+    assert caught.value.status == 502 and "HTTP 500" in caught.value.message
+    assert len(fake_discogs.requests) == 3 and len(sleeps) == 2
 
 
 def test_an_answer_that_is_not_json_is_502(fake_discogs, sleeps):

@@ -14,7 +14,9 @@ def make_app(sample_index: Path, discogs_url: str, cache: Path, **settings):
 
     app = create_app({"TESTING": True, "INDEX_DIR": str(sample_index), "RELOAD_CHECK_SECONDS": 0,
                       "DISCOGS_API_URL": discogs_url, "COLLECTION_CACHE": str(cache),
-                      "DISCOGS_TIMEOUT": 2.0, "DISCOGS_DEADLINE": 10.0, **settings})
+                      "DISCOGS_TIMEOUT": 2.0, "DISCOGS_DEADLINE": 10.0,
+                      # failures are tried again, quickly here (tests/collection/test_faults.py)
+                      "DISCOGS_BACKOFF": 0.05, **settings})
     # Until create_app registers them itself.
     from server import collection_api, web
 
