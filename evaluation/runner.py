@@ -258,13 +258,18 @@ class Evaluator:
             self._per_album(result)
         default = next((r for r in results if r.method.default), None)
         if default is not None:
+            # A top-list default (the served row) ranks nothing beyond its list: compare
+            # there as "not in the top", so an album 60th and one 900th elsewhere tie.
+            cap = (lambda ranks: [min(r, TOP + 1.0) for r in ranks]) \
+                if default.method.top is not None else (lambda ranks: ranks)
             for result in results:
                 if result is not default:
-                    result.vs_default = metrics.paired_ranks(result.ranks, default.ranks)
+                    result.vs_default = metrics.paired_ranks(cap(result.ranks), cap(default.ranks))
         held_out = sum(len(s.held_out) for s in splits)
         core = [r for r in results if r.method.kind in (BASELINE, RECOMMENDER)]
+        core += [r for r in results if r.method.default and r not in core]
         return ProtocolResult(name, len(splits), held_out, results, self.goal(core),
-                              self.checks(core + [r for r in results if r.method.default]))
+                              self.checks(core))
 
 
 def make_splits(collections: Sequence[EvalCollection], protocol: str, folds: int,
