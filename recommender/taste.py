@@ -197,14 +197,17 @@ def weights_dict(weights: np.ndarray) -> Dict[str, float]:
 
 
 def learned_scores(facts: AlbumFacts, profile: Profile, owned_vectors: np.ndarray,
-                   ids: np.ndarray, sim: np.ndarray,
-                   weights: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+                   ids: np.ndarray, sim: np.ndarray, weights: Optional[np.ndarray] = None,
+                   style_scale: float = 1.0) -> Tuple[np.ndarray, np.ndarray]:
     """(scores of `ids`, the weights used): the default blend picks the hard negatives,
     the fit picks the weights, the fitted blend scores every id. `ids` must not hold
-    owned albums."""
+    owned albums. style_scale multiplies the fitted genre/style weight (the request's
+    style_weight over its default: 0 leaves genres and styles out)."""
     matrix = signals(facts, profile, ids, sim)
     if weights is None:
         default = blend(matrix, default_vector())
         hardest = np.argsort(-default, kind="stable")[:FIT_NEGATIVES]
         weights = fitted_weights(facts, profile, owned_vectors, matrix[hardest])
+    weights = weights.copy()
+    weights[SIGNALS.index("style")] *= style_scale
     return blend(matrix, weights), weights
