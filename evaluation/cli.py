@@ -8,7 +8,7 @@ from typing import Any, Callable, List, Optional, Sequence
 
 import click
 
-from .splits import KFOLD, LATEST, PROTOCOLS
+from .splits import KFOLD, LATEST, PROTOCOLS, WANTED
 
 API_URL_ENV = "DISCOGS_RECS_DISCOGS_API_URL"
 
@@ -34,11 +34,13 @@ def _friendly_errors(func: Callable) -> Callable:
 
 
 def _collections(exports: Sequence[str], users: Sequence[str], release_ids: Optional[str],
-                 master_ids: Optional[str], api_url: Optional[str]):
-    from .collection_input import (from_discogs_user, from_id_lists, parse_id_list,
-                                   read_export_csv)
+                 master_ids: Optional[str], api_url: Optional[str],
+                 collectors: Sequence[str] = ()):
+    from .collection_input import from_discogs_user, from_id_lists, parse_id_list
+    from .collectors import exports_in, read_collectors
 
-    inputs = [read_export_csv(path) for path in exports]
+    inputs = [c for folder in collectors for c in read_collectors(folder)]
+    inputs += [c for path in exports for c in exports_in(path)]
     inputs += [from_discogs_user(user, api_url) for user in users]
     releases = parse_id_list(release_ids, "--release-ids")
     masters = parse_id_list(master_ids, "--master-ids")
@@ -46,7 +48,7 @@ def _collections(exports: Sequence[str], users: Sequence[str], release_ids: Opti
         inputs.append(from_id_lists(releases, masters))
     if not inputs:
         raise EvaluationError("say whose collection to evaluate: --export FILE (the CSV from "
-                              "discogs.com), --user NAME, --release-ids 1,2,3 or --master-ids 4,5,6")
+                              "discogs.com), --collectors DIR, --user NAME, --release-ids 1,2,3 or --master-ids 4,5,6")
     return inputs
 
 
@@ -82,9 +84,12 @@ def _parse_hybrids(specs: Sequence[str]):
 @click.command()
 @click.option("--index", "index_dir", required=True, metavar="DIR",
               help="A published index folder (discogs-recs build --out DIR).")
-@click.option("--export", "exports", multiple=True, metavar="FILE",
-              help="A collection export CSV from discogs.com (repeatable: one collector each). "
-                   "A master_id column is used when present.")
+@click.option("--export", "exports", multiple=True, metavar="FILE|DIR",
+              help="A collection export CSV from discogs.com, or a folder of them (repeatable: "
+                   "one collector each). A master_id column is used when present.")
+@click.option("--collectors", "collector_dirs", multiple=True, metavar="DIR",
+              help="A benchmark folder of collectors: DIR/users/<user>.json with owned and "
+                   "wanted entries (../shared/data/collectors). Repeatable.")
 @click.option("--user", "users", multiple=True, metavar="NAME",
               help="A Discogs username whose public collection is fetched (repeatable).")
 @click.option("--api-url", envvar=API_URL_ENV, metavar="URL",
@@ -97,7 +102,9 @@ def _parse_hybrids(specs: Sequence[str]):
 @click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
               help="k of the k-fold hold-out (capped at the album count); 0 = leave-one-out.")
 @click.option("--protocol", type=click.Choice(PROTOCOLS + ("all",)), default="all",
-              show_default=True, help="k-fold, leave-latest-out by date added, or both.")
+              show_default=True, help="k-fold, leave-latest-out by date added, the wanted "
+                                      "task (profile = collection, targets = wantlist), or "
+                                      "all that apply.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Fixes fold assignment, the random baseline and tie-breaking.")
 @click.option("--methods", "method_names", metavar="NAMES",
@@ -117,7 +124,8 @@ def _parse_hybrids(specs: Sequence[str]):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the table.")
 @click.pass_context
 @_friendly_errors
-def evaluate(ctx: click.Context, index_dir: str, exports: Sequence[str], users: Sequence[str],
+def evaluate(ctx: click.Context, index_dir: str, exports: Sequence[str],
+             collector_dirs: Sequence[str], users: Sequence[str],
              api_url: Optional[str], release_ids: Optional[str], master_ids: Optional[str],
              title_match: bool, folds: int, protocol: str, seed: int, method_names: Optional[str],
              hybrid_specs: Sequence[str], diversity: Optional[float],
@@ -133,14 +141,21 @@ def evaluate(ctx: click.Context, index_dir: str, exports: Sequence[str], users: 
     (mean, max, rrf, kmeans), served (recommend() as the API answers) and hybrids.
 
     \b
+    With several collectors (--collectors DIR, repeated --export, --export DIR) every
+    figure is also given per collector and macro-averaged over them: HR@10, HR@50 and
+    new-artist HR@50 per held-out album (the share of a collector's held-out albums in
+    the top k; new-artist: held-out albums none of whose artists is in the profile).
+
+    \b
     Examples:
+      discogs-recs evaluate --index /tmp/i12/masters --collectors ../shared/data/collectors
       discogs-recs evaluate --index data/index --export my_collection.csv
       discogs-recs evaluate --index /tmp/pop-idx \\
           --export ../shared/data/eval/gustw_in_popular_masters.csv \\
           --export ../shared/data/eval/mouse-reeve_in_popular_masters.csv --folds 0 --grid
       discogs-recs evaluate --index data/index --master-ids 16921,31598,13814,45432 --json
     """
-    from recommender.engine import DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, Recommender
+    from recommender.engine import Recommender
     from recommender.store import IndexStore
 
     from .catalogue import load_facts
@@ -149,7 +164,7 @@ def evaluate(ctx: click.Context, index_dir: str, exports: Sequence[str], users: 
     from .runner import Evaluator, make_splits
 
     progress = bool(ctx.obj and ctx.obj.get("progress")) and sys.stderr.isatty()
-    inputs = _collections(exports, users, release_ids, master_ids, api_url)
+    inputs = _collections(exports, users, release_ids, master_ids, api_url, collector_dirs)
     hybrids = _parse_hybrids(hybrid_specs)
     store = IndexStore.open(index_dir)
     collections = _usable(store, inputs, title_match)
@@ -159,21 +174,22 @@ def evaluate(ctx: click.Context, index_dir: str, exports: Sequence[str], users: 
         hybrids += [w for w in hybrid_grid(facts) if w not in hybrids]
     names = [n.strip() for n in (method_names or "").split(",") if n.strip()]
     try:
-        methods = select_methods(standard_methods(
-            engine, facts, hybrids,
-            DEFAULT_DIVERSITY if diversity is None else diversity,
-            DEFAULT_MAX_PER_ARTIST if max_per_artist is None else max_per_artist), names)
+        methods = select_methods(standard_methods(engine, facts, hybrids, diversity,
+                                                  max_per_artist), names)
     except ValueError as exc:
         raise EvaluationError(f"--methods: {exc}") from exc
     evaluator = Evaluator(store, facts, methods, seed=seed, progress=progress, engine=engine)
     results = []
-    for name in ((KFOLD, LATEST) if protocol == "all" else (protocol,)):
+    for name in ((KFOLD, LATEST, WANTED) if protocol == "all" else (protocol,)):
         result = evaluator.run_protocol(name, make_splits(collections, name, folds, seed))
         if result is not None:
             results.append(result)
         elif name == LATEST:
             click.echo("note: no leave-latest-out: it needs the date added of at least 2 "
                        "albums of a collection (export CSVs have it; id lists do not)", err=True)
+        elif name == WANTED and protocol == WANTED:
+            click.echo("note: no wanted task: no collection has a wantlist in this index "
+                       "(users/*.json \"wanted\" entries)", err=True)
     header = {
         "index": {**store.summary(), "dir": index_dir,
                   "text_template": store.manifest.get("text_template"),

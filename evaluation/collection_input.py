@@ -38,6 +38,7 @@ class CollectionInput:
     name: str
     source: str
     rows: List[OwnedRow] = field(default_factory=list)
+    wanted: List[OwnedRow] = field(default_factory=list)   # a wantlist: the "wanted" task
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")

@@ -18,8 +18,8 @@ from typing import Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from recommender import strategies
-from recommender.engine import (DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST, DEFAULT_STYLE_WEIGHT,
-                                Recommender)
+from recommender.engine import (CAP_WITHIN, DEFAULT_DIVERSITY, DEFAULT_MAX_PER_ARTIST,
+                                DEFAULT_STRATEGY, DEFAULT_STYLE_WEIGHT, LEARNED, Recommender)
 
 from . import baselines
 from .catalogue import CatalogueFacts
@@ -180,34 +180,74 @@ def _strategy_methods() -> List[Method]:
         "kmeans": "best cosine to a k-means taste centroid of the profile",
     }
     methods = [Method(DEFAULT_ROW, RECOMMENDER,
-                      f"the engine's defaults: {strategies.DEFAULT_STRATEGY} + genre/style "
-                      f"overlap x {DEFAULT_STYLE_WEIGHT:g} (Recommender.score_catalogue)",
-                      score=lambda s: s.engine_scores(strategies.DEFAULT_STRATEGY,
-                                                      DEFAULT_STYLE_WEIGHT),
-                      default=True,
-                      params={"style": DEFAULT_STYLE_WEIGHT})]
+                      f"the exact default ranking: strategy {DEFAULT_STRATEGY}"
+                      + ("" if DEFAULT_STRATEGY == LEARNED else
+                         f" + genre/style overlap x {DEFAULT_STYLE_WEIGHT:g}")
+                      + " over the whole catalogue (Recommender.score_catalogue)",
+                      score=lambda s: s.engine_scores(DEFAULT_STRATEGY, DEFAULT_STYLE_WEIGHT),
+                      params={} if DEFAULT_STRATEGY == LEARNED else {"style": DEFAULT_STYLE_WEIGHT})]
+    if DEFAULT_STRATEGY != LEARNED:
+        methods.append(Method(LEARNED, RECOMMENDER, "the per-collector fitted blend "
+                              "(recommender.taste), exact", score=lambda s: s.strategy(LEARNED)))
+    methods.append(Method("max+style", RECOMMENDER, "max + genre/style overlap x "
+                          f"{DEFAULT_STYLE_WEIGHT:g}: the default before the learned strategy",
+                          score=lambda s: s.engine_scores("max", DEFAULT_STYLE_WEIGHT),
+                          params={"style": DEFAULT_STYLE_WEIGHT}))
     for name in strategies.STRATEGIES:
         methods.append(Method(name, RECOMMENDER, descriptions.get(name, name) + ", style weight 0",
                               score=lambda s, n=name: s.strategy(n)))
     return methods
 
 
-def _served(engine: Recommender, diversity: float, max_per_artist: int) -> Method:
-    def top(profile: Sequence[int], k: int) -> np.ndarray:
-        result = engine.recommend(profile, k=k, diversity=diversity,
-                                  max_per_artist=max_per_artist)
-        return np.array([item["album_id"] for item in result.items], dtype=np.int64)
+def _api_client(index_dir: str):
+    """A test client of the real server app on this index: the served row is ranked
+    by `POST /api/v1/recommendations` itself (validation defaults, id mapping, the
+    engine call), not by a copy of it."""
+    from server import create_app
 
-    return Method("served", SERVED, "recommend() as the API answers: default strategy and "
-                  f"style weight, then MMR diversity {diversity:g} and at most "
-                  f"{max_per_artist or 'any'} albums per artist; top list only", top=top,
-                  params={"diversity": diversity, "max_per_artist": max_per_artist})
+    app = create_app({"INDEX_DIR": index_dir, "TESTING": True, "RELOAD_CHECK_SECONDS": 1e9})
+    return app.test_client()
+
+
+def _served(engine: Recommender, diversity: Optional[float],
+            max_per_artist: Optional[int]) -> Method:
+    """What the API answers: the request carries the profile's ids (master id, else
+    release id) and k, plus only the settings given on the command line; everything
+    else is the server's default."""
+    store = engine.store
+    client = _api_client(store.index_dir)
+    overrides: Dict[str, float] = {}
+    if diversity is not None:
+        overrides["diversity"] = diversity
+    if max_per_artist is not None:
+        overrides["max_per_artist"] = max_per_artist
+
+    def top(profile: Sequence[int], k: int) -> np.ndarray:
+        albums = store.albums(profile)
+        body = {"master_ids": sorted(a["master_id"] for a in albums.values() if a["master_id"]),
+                "release_ids": sorted(a["release_id"] for a in albums.values()
+                                      if not a["master_id"] and a["release_id"]),
+                "k": k, **overrides}
+        response = client.post("/api/v1/recommendations", json=body)
+        if response.status_code != 200:
+            raise RuntimeError(f"POST /api/v1/recommendations answered {response.status_code}: "
+                               f"{response.get_data(as_text=True)[:300]}")
+        return np.array([item["album_id"] for item in response.get_json()["recommendations"]],
+                        dtype=np.int64)
+
+    shown = {"diversity": DEFAULT_DIVERSITY if diversity is None else diversity,
+             "max_per_artist": DEFAULT_MAX_PER_ARTIST if max_per_artist is None else max_per_artist}
+    return Method("served", SERVED, "POST /api/v1/recommendations with the server's defaults "
+                  f"(strategy {DEFAULT_STRATEGY}, MMR diversity {shown['diversity']:g}, at most "
+                  f"{shown['max_per_artist'] or 'any'} albums per artist in the top "
+                  f"{CAP_WITHIN}); top list only", top=top, default=True,
+                  params={k: float(v) for k, v in shown.items()})
 
 
 def standard_methods(engine: Recommender, facts: CatalogueFacts,
                      hybrids: Sequence[HybridWeights] = (),
-                     served_diversity: float = DEFAULT_DIVERSITY,
-                     served_max_per_artist: int = DEFAULT_MAX_PER_ARTIST) -> List[Method]:
+                     served_diversity: Optional[float] = None,
+                     served_max_per_artist: Optional[int] = None) -> List[Method]:
     methods = (_baselines(facts) + _strategy_methods()
                + [_served(engine, served_diversity, served_max_per_artist)])
     return methods + [hybrid_method(w, facts) for w in hybrids]

@@ -28,6 +28,7 @@ class EvalCollection:
     unknown_master_ids: List[int] = field(default_factory=list)
     unknown_reason: Optional[str] = None
     matched: Dict[str, int] = field(default_factory=dict)   # rows matched by release/master/artist_title
+    wanted_album_ids: List[int] = field(default_factory=list)  # wanted and not owned
 
     @property
     def unknown_count(self) -> int:
@@ -40,6 +41,7 @@ class EvalCollection:
             "rows": self.rows,
             "albums": len(self.album_ids),
             "dated_albums": len(self.added),
+            "wanted_albums": len(self.wanted_album_ids),
             "matched": self.matched,
             "unknown": {
                 "count": self.unknown_count,
@@ -120,5 +122,8 @@ def resolve(store: IndexStore, collection: CollectionInput,
             reason = ("this index was built from the masters dump only, so release ids cannot "
                       f"be mapped to albums{by_name}; rebuild with --releases, or pass "
                       "--master-ids or a CSV with a master_id column")
+    owned = set(album_ids)
+    wanted = [a for a in dict.fromkeys(_albums_by_ids(store, collection.wanted))
+              if a is not None and a not in owned] if collection.wanted else []
     return EvalCollection(collection.name, collection.source, len(rows), album_ids, added,
-                          unknown_releases, unknown_masters, reason, matched)
+                          unknown_releases, unknown_masters, reason, matched, wanted)

@@ -11,7 +11,47 @@ from .runner import CUTOFFS, ProtocolResult
 PROTOCOL_TITLES = {
     "kfold": "k-fold hold-out",
     "latest": "leave-latest-out (the most recently added albums held out)",
+    "wanted": "wanted (profile = the collection, targets = the wantlist)",
 }
+# Per held-out album, macro over collectors (runner.ALBUM_METRICS): the collector
+# benchmark's figures.
+ALBUM_COLUMNS = (("HR@10", "hr@10"), ("HR@50", "hr@50"), ("new-artist HR@50", "new_artist_hr@50"))
+
+
+def _figure(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def format_collectors(protocol: ProtocolResult) -> str:
+    """Per-collector rows and the macro mean, per held-out album, for every method
+    that is not a hybrid: what the issue's benchmark reports."""
+    results = [r for r in protocol.methods if r.method.kind != HYBRID]
+    if not results:
+        return ""
+    names = list(results[0].collectors)
+    headers = ["method", "collector", "held-out", "new-artist"] + [h for h, _ in ALBUM_COLUMNS]
+    rows = []
+    for result in results:
+        label = _label(result.method)
+        held = sum(int(c["held_out"]) for c in result.collectors.values())
+        fresh = sum(int(c["new_artist_held_out"]) for c in result.collectors.values())
+        rows.append([label, f"macro ({len(names)})", str(held), str(fresh)]
+                    + [_figure(result.macro.get(key)) for _, key in ALBUM_COLUMNS])
+        if len(names) > 1:
+            for name in names:
+                row = result.collectors[name]
+                rows.append(["", name, str(int(row["held_out"])), str(int(row["new_artist_held_out"]))]
+                            + [_figure(row.get(key)) for _, key in ALBUM_COLUMNS])
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["per collector: HR@k = held-out albums in the top k / held out; new-artist: "
+             "held-out albums none of whose artists is in the profile; macro = mean over "
+             "collectors"]
+    lines.append("  ".join(h.ljust(w) if i < 2 else h.rjust(w)
+                           for i, (h, w) in enumerate(zip(headers, widths))))
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(row, widths))))
+    return "\n".join(lines)
 
 # (header, metric key, format); the table shows what a person compares at a glance,
 # JSON carries every metric at every cutoff.
@@ -27,6 +67,9 @@ COLUMNS = (
     ("ILD@10", "diversity@10", "{:.3f}"),
     ("Nov@10", "novelty@10", "{:.3f}"),
     ("vs default", None, None),
+    ("macro HR@10", "macro:hr@10", None),
+    ("macro HR@50", "macro:hr@50", None),
+    ("new-artist HR@50", "macro:new_artist_hr@50", None),
 )
 
 
@@ -43,6 +86,8 @@ def _cells(result) -> List[str]:
         elif header == "vs default":
             paired = result.vs_default
             cells.append(f"+{paired['better']}/-{paired['worse']}" if paired else "")
+        elif key and key.startswith("macro:"):
+            cells.append(_figure(result.macro.get(key[len("macro:"):])))
         elif header == "hits@50":
             cells.append(f"{result.hits['@50']}/{result.hits['held_out']}")
         else:
@@ -95,7 +140,23 @@ def format_protocol(protocol: ProtocolResult, unavailable: Sequence[Method],
                      f"order): {', '.join(silent)}")
     if protocol.goal:
         lines.append(goal_line(protocol.goal))
+    for check in protocol.checks:
+        lines.append(check_line(check))
+    table = format_collectors(protocol)
+    if table:
+        lines.append("")
+        lines.append(table)
     return "\n".join(lines)
+
+
+def check_line(check: Dict[str, Any]) -> str:
+    ratio = check["ratio"]
+    ratio_text = "inf" if math.isinf(ratio) else f"{ratio:.2f}x"
+    verdict = "met" if check["met"] else "NOT met"
+    metric = check["metric"].replace("new_artist_", "new-artist ").upper().replace("NEW-ARTIST", "new-artist")
+    return (f"goal macro {metric} >= {check['target_ratio']:g}x {check['best_baseline']}"
+            f" (best baseline): {check['default_method']} {check['default_value']:.3f} vs "
+            f"{check['best_baseline_value']:.3f} = {ratio_text} ({verdict})")
 
 
 def goal_line(goal: Dict[str, Any]) -> str:
@@ -145,7 +206,8 @@ def to_json(header: Dict[str, Any], collections: Sequence[EvalCollection],
                 "metrics": {k: round(v, 6) for k, v in result.metrics.items()},
                 "ci95": {k: [round(x, 6) for x in v] for k, v in result.ci95.items()},
                 "hits": result.hits, "by_collection": result.by_collection,
-                "vs_default": result.vs_default, "no_signal": result.no_signal}
+                "vs_default": result.vs_default, "no_signal": result.no_signal,
+                "macro": result.macro, "collectors": result.collectors}
 
     out = dict(header)
     out["cutoffs"] = list(CUTOFFS)
@@ -163,5 +225,6 @@ def to_json(header: Dict[str, Any], collections: Sequence[EvalCollection],
                  "default": m.default, "available": False, "reason": m.reason}
                 for m in unavailable],
             "goal": goal,
+            "checks": [{**c, "ratio": _finite(c["ratio"])} for c in protocol.checks],
         })
     return out

@@ -24,13 +24,21 @@ from .catalogue import CatalogueFacts
 from .methods import BASELINE, RECOMMENDER, Method
 from .profiles import EvalCollection
 from .signals import ProfileSignals
-from .splits import KFOLD, LATEST, Split, kfold_splits, latest_splits
+from .splits import KFOLD, LATEST, WANTED, Split, kfold_splits, latest_splits, wanted_splits
 
 CUTOFFS = (10, 50)
 TOP = max(CUTOFFS)
 CI_METRICS = ("hr@10", "hr@50", "recall@50", "ndcg@50", "mrr")
 GOAL_RATIO = 2.0
 GOAL_METRIC = "hr@50"
+# The collector benchmark's figures (issue 12): per held-out album, so a collector's
+# HR@k is the share of its held-out albums in the top k; "macro" is their mean over
+# collectors, so a large collection counts as much as a small one.
+ALBUM_METRICS = ("hr@10", "hr@50", "new_artist_hr@50")
+# The baselines the goal checks compare against (issue 12). same-label stays in the
+# table but out of the checks: in the collector benchmark's full catalogue only owned
+# albums have labels, so it finds them for the wrong reason.
+GOAL_BASELINES = ("same-artist", "genre-style", "popularity", "random")
 
 
 @dataclass
@@ -40,6 +48,7 @@ class CaseResult:
     top: np.ndarray                    # the best TOP album ids
     values: Dict[str, float]           # per-case metrics
     tied: bool = False                 # every album scored the same: no signal at all
+    new_artist: List[bool] = field(default_factory=list)  # held-out album: no profile artist
 
 
 @dataclass
@@ -51,6 +60,9 @@ class MethodResult:
     hits: Dict[str, int] = field(default_factory=dict)
     by_collection: Dict[str, Dict[str, float]] = field(default_factory=dict)
     vs_default: Optional[Dict[str, float]] = None
+    # Per held-out album, per collector (`ALBUM_METRICS`), and their macro mean.
+    collectors: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    macro: Dict[str, Optional[float]] = field(default_factory=dict)
 
     @property
     def no_signal(self) -> bool:
@@ -69,6 +81,7 @@ class ProtocolResult:
     held_out: int
     methods: List[MethodResult]
     goal: Optional[Dict[str, object]] = None
+    checks: List[Dict[str, object]] = field(default_factory=list)
 
 
 def tie_break_order(size: int, seed: int, split: Split) -> np.ndarray:
@@ -118,6 +131,7 @@ class Evaluator:
             ranked = method.top(list(split.profile), TOP)
             ranked = ranked[~np.isin(ranked, split.profile)]  # defensive: never count owned
         ranks = held_out_ranks(ranked, split.held_out, size)
+        new_artist = self._new_artist(split)
         top = ranked[:TOP]
         values = {"mrr": metrics.reciprocal_rank(ranks)}
         for k in CUTOFFS:
@@ -132,7 +146,16 @@ class Evaluator:
                     counts[top[:k]], counts.sum(), size)
             else:
                 values[f"novelty@{k}"] = metrics.similarity_novelty(vectors, profile_vectors)
-        return CaseResult(split, ranks, top, values, tied)
+        return CaseResult(split, ranks, top, values, tied, new_artist)
+
+    def _new_artist(self, split: Split) -> List[bool]:
+        """For each held-out album: does none of its artists appear in the profile?
+        (discovery: "connect with artists" the collector does not own yet)."""
+        artists = self.facts.artists
+        owned = set()
+        for album in split.profile:
+            owned.update(artists.values_of(album))
+        return [not (set(artists.values_of(a)) & owned) for a in split.held_out]
 
     # -- aggregation --------------------------------------------------------------------
 
@@ -159,6 +182,49 @@ class Evaluator:
                 "hits@50": sum(r <= 50 for r in mine_ranks),
                 "mrr": float(np.mean([c.values["mrr"] for c in mine])),
             }
+
+    @staticmethod
+    def _per_album(result: MethodResult) -> None:
+        for name in dict.fromkeys(c.split.collection for c in result.cases):
+            mine = [c for c in result.cases if c.split.collection == name]
+            ranks = [r for c in mine for r in c.ranks]
+            fresh = [r for c in mine for r, new in zip(c.ranks, c.new_artist) if new]
+            row: Dict[str, float] = {"held_out": len(ranks), "new_artist_held_out": len(fresh)}
+            for k in CUTOFFS:
+                row[f"hits@{k}"] = sum(r <= k for r in ranks)
+                row[f"hr@{k}"] = row[f"hits@{k}"] / len(ranks)
+            row["new_artist_hits@50"] = sum(r <= 50 for r in fresh)
+            row["new_artist_hr@50"] = (row["new_artist_hits@50"] / len(fresh)) if fresh else None
+            result.collectors[name] = row
+        for metric in ALBUM_METRICS:
+            values = [row[metric] for row in result.collectors.values() if row[metric] is not None]
+            result.macro[metric] = float(np.mean(values)) if values else None
+
+    @staticmethod
+    def checks(results: Sequence[MethodResult]) -> List[Dict[str, object]]:
+        """The issue's goals on the macro per-album figures: the default >= 2x the best
+        baseline on HR@50 and HR@10, and >= 2x genre-style on new-artist HR@50."""
+        default = next((r for r in results if r.method.default), None)
+        baselines = [r for r in results
+                     if r.method.kind == BASELINE and r.method.name in GOAL_BASELINES]
+        out: List[Dict[str, object]] = []
+        if default is None or not baselines:
+            return out
+        targets = [("hr@50", baselines), ("hr@10", baselines),
+                   ("new_artist_hr@50", [r for r in baselines if r.method.name == "genre-style"])]
+        for metric, against in targets:
+            against = [r for r in against if r.macro.get(metric) is not None]
+            ours = default.macro.get(metric)
+            if not against or ours is None:
+                continue
+            best = max(against, key=lambda r: r.macro[metric])
+            theirs = float(best.macro[metric])
+            ratio = ours / theirs if theirs > 0 else (math.inf if ours > 0 else 1.0)
+            out.append({"metric": metric, "target_ratio": GOAL_RATIO,
+                        "default_method": default.method.name, "default_value": ours,
+                        "best_baseline": best.method.name, "best_baseline_value": theirs,
+                        "ratio": ratio, "met": ratio >= GOAL_RATIO})
+        return out
 
     @staticmethod
     def goal(results: Sequence[MethodResult]) -> Optional[Dict[str, object]]:
@@ -194,14 +260,21 @@ class Evaluator:
         bar.close()
         for result in results:
             self._aggregate(result)
+            self._per_album(result)
         default = next((r for r in results if r.method.default), None)
         if default is not None:
+            # A top-list default (the served row) ranks nothing beyond its list: compare
+            # there as "not in the top", so an album 60th and one 900th elsewhere tie.
+            cap = (lambda ranks: [min(r, TOP + 1.0) for r in ranks]) \
+                if default.method.top is not None else (lambda ranks: ranks)
             for result in results:
                 if result is not default:
-                    result.vs_default = metrics.paired_ranks(result.ranks, default.ranks)
+                    result.vs_default = metrics.paired_ranks(cap(result.ranks), cap(default.ranks))
         held_out = sum(len(s.held_out) for s in splits)
         core = [r for r in results if r.method.kind in (BASELINE, RECOMMENDER)]
-        return ProtocolResult(name, len(splits), held_out, results, self.goal(core))
+        core += [r for r in results if r.method.default and r not in core]
+        return ProtocolResult(name, len(splits), held_out, results, self.goal(core),
+                              self.checks(core))
 
 
 def make_splits(collections: Sequence[EvalCollection], protocol: str, folds: int,
@@ -212,6 +285,8 @@ def make_splits(collections: Sequence[EvalCollection], protocol: str, folds: int
             splits += kfold_splits(collection, folds, seed)
         elif protocol == LATEST:
             splits += latest_splits(collection, folds)
+        elif protocol == WANTED:
+            splits += wanted_splits(collection)
         else:
             raise ValueError(f"unknown protocol {protocol!r}")
     return splits

@@ -16,7 +16,8 @@ from .profiles import EvalCollection
 
 KFOLD = "kfold"
 LATEST = "latest"
-PROTOCOLS = (KFOLD, LATEST)
+WANTED = "wanted"
+PROTOCOLS = (KFOLD, LATEST, WANTED)
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,12 @@ def latest_splits(collection: EvalCollection, folds: int) -> List[Split]:
     held = sorted(dated[-size:])
     profile = tuple(sorted(a for a in collection.album_ids if a not in set(held)))
     return [Split(collection.name, LATEST, 0, profile, tuple(held))]
+
+
+def wanted_splits(collection: EvalCollection) -> List[Split]:
+    """The wanted task: the whole collection is the profile, the wantlist (albums wanted
+    and not owned) is held out: "would it have found what I was looking for?"."""
+    if not collection.wanted_album_ids or not collection.album_ids:
+        return []
+    return [Split(collection.name, WANTED, 0, tuple(sorted(collection.album_ids)),
+                  tuple(sorted(collection.wanted_album_ids)))]

@@ -22,6 +22,7 @@ import numpy as np
 from index_builder.layout import MANIFEST, manifest_file
 from index_builder.vector_index import load_index
 
+from .albumfacts import AlbumFacts
 from .items import ALBUM_FIELDS, VARIOUS_ARTISTS_ID, album_from_row
 from .tags import ListColumn, tag_keys_json
 
@@ -71,6 +72,8 @@ class IndexStore:
         self._first_conn: Optional[sqlite3.Connection] = None
         self._tag_column: Optional[ListColumn] = None
         self._tag_lock = threading.Lock()
+        self._album_facts: Optional[AlbumFacts] = None
+        self._facts_lock = threading.Lock()
         self._check_catalog()
 
     @classmethod
@@ -154,6 +157,14 @@ class IndexStore:
                     raise ValueError(f"{self.index_dir}: album ids are not 0..N-1; rebuild the index")
                 self._tag_column = ListColumn.build(tag_keys_json(r[1], r[2]) for r in rows)
             return self._tag_column
+
+    def album_facts(self) -> AlbumFacts:
+        """Every album's artists, IDF-weighted tags, year, labels and versions
+        (`recommender.albumfacts`): read once per store, on first use."""
+        with self._facts_lock:
+            if self._album_facts is None:
+                self._album_facts = AlbumFacts.load(self.db(), self.index_dir)
+            return self._album_facts
 
     def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
         """The artists (see `items.artist_keys`) of these albums.

@@ -76,6 +76,10 @@ class ListColumn:
     def empty(self) -> bool:
         return self.indices.size == 0
 
+    def values_of(self, album_id: int) -> np.ndarray:
+        """The value indices (into the vocabulary) of one album."""
+        return self.indices[self.indptr[album_id]:self.indptr[album_id + 1]]
+
     def counts(self, album_ids: Sequence[int], weights: Optional[Sequence[float]] = None) -> np.ndarray:
         """How many of the given albums carry each value (vocabulary-sized); with
         `weights`, the sum of their weights instead."""

@@ -88,8 +88,23 @@ def test_score_and_rank_catalogue(store, collection):
     ranked = engine.rank_catalogue(collection[:20], strategy="max")
     assert len(ranked) == store.album_count - 20 and not set(ranked) & set(collection[:20])
     assert scores[ranked[0]] == scores[ranked].max()
-    served = engine.recommend(collection[:20], k=5, diversity=0, max_per_artist=0).items
+    served = engine.recommend(collection[:20], k=5, strategy="max", diversity=0,
+                              max_per_artist=0).items
     assert [i["album_id"] for i in served] == ranked[:5].tolist()
+
+
+def test_learned_served_agrees_with_its_exact_ranking(store, collection):
+    """The default (learned) strategy over FAISS candidates and same-artist albums finds
+    what its exact ranking over the whole catalogue ranks highest."""
+    engine = Recommender(store)
+    owned = collection[:60]
+    ranked = engine.rank_catalogue(owned, strategy="learned")
+    assert not set(ranked) & set(owned)
+    served = engine.recommend(owned, k=50, strategy="learned", diversity=0, max_per_artist=0)
+    assert served.strategy == "learned"
+    shown = [i["album_id"] for i in served.items]
+    assert len(set(shown) & set(ranked[:50].tolist())) >= 45
+    assert engine.recommend(owned, k=10).strategy == "learned"  # "auto" is the learned blend
 
 
 def test_neighbours_leave_the_album_out(store, collection):

@@ -107,7 +107,7 @@ def test_a_positive_weight_lifts_same_style_albums(store, jazz_collection):
     assert np.mean([after[a] for a in tagged_alike]) < np.mean([before[a] for a in tagged_alike])
     # The served path too: picks tagged more like the collection, the exact ranking's
     # top, and the same answer for the same input.
-    base = dict(k=20, diversity=0, max_per_artist=0)
+    base = dict(k=20, diversity=0, max_per_artist=0, strategy="max")
     without = engine.recommend(jazz_collection, style_weight=0, **base).items
     with_style = engine.recommend(jazz_collection, style_weight=1.0, **base).items
     mean_overlap = lambda items: np.mean([overlap[i["album_id"]] for i in items])  # noqa: E731

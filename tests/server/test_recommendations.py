@@ -119,8 +119,9 @@ def test_weights_change_the_ranking(client, facts):
 def test_strategies_and_diversity_are_selectable(client, facts):
     body = {"release_ids": facts["electronic_releases"][:40], "k": 10}
     answers = {s: recommend(client, **body, strategy=s)["recommendations"]
-               for s in ("auto", "max", "rrf", "mean", "kmeans")}
-    assert answers["auto"] == answers["max"]
+               for s in ("auto", "max", "rrf", "mean", "kmeans", "learned")}
+    assert answers["auto"] == answers["learned"]  # the default strategy (recommender.engine)
+    assert answers["learned"] != answers["max"]
     assert all(len(a) == 10 for a in answers.values())
     plain = recommend(client, **body, diversity=0)["recommendations"]
     diverse = recommend(client, **body, diversity=0.9)["recommendations"]
