@@ -141,7 +141,10 @@ class Recommender:
         owned_vectors = self.store.album_vectors(owned)
         blocked = np.union1d(owned, self._valid(exclude))
         pool_size = max(5 * k, 100)
-        learned = strategy == LEARNED
+        # Albums embedded for this request only (records the index lacks, see
+        # collection.extended_store) have no catalogue facts to fit on: those requests
+        # take the similarity-and-style path.
+        learned = strategy == LEARNED and self._facts_cover(owned)
         profile = self._tag_profile(owned, w) if style_weight and not learned else {}
         # Filters drop candidates, so more of them get the style term before filtering.
         styled = pool_size * STYLE_POOL_FACTOR * (4 if filters.active else 1)
@@ -308,6 +311,10 @@ class Recommender:
         else:
             scores = strategies.max_similarity(vectors, owned_vectors, w)
         return strategies.rank(approx_ids, scores)
+
+    def _facts_cover(self, album_ids: np.ndarray) -> bool:
+        facts = self.store.album_facts()
+        return bool(album_ids.size == 0 or album_ids.max() < facts.artists.indptr.size - 1)
 
     def _learned(self, owned: np.ndarray, owned_vectors: np.ndarray, w: np.ndarray, depth: int,
                  pool_size: int, blocked: np.ndarray, head: int,
