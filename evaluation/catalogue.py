@@ -9,13 +9,11 @@ score the same thing.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Hashable, List
 
 import numpy as np
 
-from recommender.items import VARIOUS_ARTISTS_ID
+from recommender.albumfacts import artist_keys_json, label_keys_json
 from recommender.store import IndexStore
 from recommender.tags import ListColumn, tag_keys_json
 
@@ -40,24 +38,6 @@ class CatalogueFacts:
         return not self.labels.empty
 
 
-def _artist_keys(artists_json: str) -> List[Hashable]:
-    keys: List[Hashable] = []
-    for artist in json.loads(artists_json) if artists_json else []:
-        name = (artist.get("name") or "").casefold()
-        if artist.get("id") == VARIOUS_ARTISTS_ID or name == "various":
-            continue  # compilations share "Various", not a taste
-        keys.append(artist["id"] if artist.get("id") is not None else name)
-    return keys
-
-
-def _label_keys(labels_json: str, label: str) -> List[str]:
-    names = json.loads(labels_json) if labels_json else []
-    if not names and label:
-        names = [label]
-    # "Not On Label (X Self-released)" says nothing shared between two albums.
-    return [n.casefold() for n in names if n and not n.casefold().startswith("not on label")]
-
-
 def load_facts(store: IndexStore) -> CatalogueFacts:
     rows = store.db().execute(
         "SELECT album_id, artists, genres, styles, year, labels, label, release_count "
@@ -69,6 +49,6 @@ def load_facts(store: IndexStore) -> CatalogueFacts:
         release_count=np.array([r[7] or 0 for r in rows], dtype=np.float64),
         year=np.array([r[4] if r[4] else np.nan for r in rows], dtype=np.float64),
         tags=ListColumn.build([tag_keys_json(r[2], r[3]) for r in rows]),
-        artists=ListColumn.build([_artist_keys(r[1]) for r in rows]),
-        labels=ListColumn.build([_label_keys(r[5], r[6]) for r in rows]),
+        artists=ListColumn.build([artist_keys_json(r[1]) for r in rows]),
+        labels=ListColumn.build([label_keys_json(r[5], r[6]) for r in rows]),
     )
