@@ -10,6 +10,7 @@ PORT   ?= 5000
 # official dump listed on data.discogs.com (or DISCOGS_RECS_DUMP_URL), streamed (no 10 GB
 # download); DUMP_DATE=YYYYMMDD pins a month. When the site cannot be reached, the demo
 # catalogue bundled with the package. Local files: make run RELEASES=path MASTERS=path
+# ARTISTS=path|latest adds the artists dump (related artists; 476 MB in 2026).
 DUMP_DATE ?=
 LIMIT     ?= 20000
 ifeq ($(origin RELEASES)$(origin MASTERS),undefinedundefined)
@@ -17,8 +18,8 @@ RELEASES := latest
 # (a line `MASTERS := latest` here would stream the newest masters dump too)
 endif
 # `latest` inputs fall back to the demo catalogue offline, with one line saying so.
-OFFLINE := $(if $(filter latest,$(RELEASES) $(MASTERS)),--demo-if-offline)
-BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(DUMP_DATE),--dump-date $(DUMP_DATE)) $(if $(LIMIT),--limit $(LIMIT)) $(OFFLINE) $(BUILD_FLAGS)
+OFFLINE := $(if $(filter latest,$(RELEASES) $(MASTERS) $(ARTISTS)),--demo-if-offline)
+BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(ARTISTS),--artists $(ARTISTS)) $(if $(DUMP_DATE),--dump-date $(DUMP_DATE)) $(if $(LIMIT),--limit $(LIMIT)) $(OFFLINE) $(BUILD_FLAGS)
 
 .PHONY: install run index serve test test-python test-extension browser clean bench
 

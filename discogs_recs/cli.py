@@ -53,6 +53,10 @@ def _input_options(func: Callable) -> Callable:
         click.option("--masters", metavar="PATH_OR_URL",
                      help="discogs_YYYYMMDD_masters.xml.gz (or .xml), a path or http(s) URL, "
                           "or 'latest'."),
+        click.option("--artists", metavar="PATH_OR_URL",
+                     help="discogs_YYYYMMDD_artists.xml.gz, a path or URL, or 'latest': aliases, "
+                          "members and groups of the albums' artists, for related-artist "
+                          "recommendations (optional; needs --releases or --masters)."),
         click.option("--dump-date", metavar="YYYYMMDD",
                      help="The month 'latest' inputs come from, e.g. 20261001 (default: the "
                           "newest month that lists the file)."),
@@ -226,6 +230,7 @@ def build(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any)
     Examples:
       discogs-recs build --releases latest --masters latest --limit 20000 --out data/index
       discogs-recs build --releases latest --dump-date 20260901 --out data/index
+      discogs-recs build --masters latest --artists latest --model static --out data/index
       discogs-recs build --masters discogs_20261001_masters.xml.gz --genre Jazz --out data/jazz
       discogs-recs build --demo --out data/demo
     """
@@ -240,7 +245,7 @@ def build(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any)
             memory_budget=_parse_size(kw["memory_budget"]), exact_threshold=kw["exact_threshold"],
             device=kw["device"], workers=kw["workers"], template=kw["text_template"],
             batch_size=kw["batch_size"], progress=ctx.obj["progress"], demo=demo,
-            on_stage=_stage_summary)
+            on_stage=_stage_summary, artists=inputs.get("artists"))
 
     with locked(layout):
         manifest = _with_resolved_inputs(kw, stage)
@@ -257,8 +262,10 @@ def _stage_summary(stage: str, info: Dict[str, Any]) -> None:
     if stage == "ingest":
         click.echo(f"ingested {info['releases_kept']:,} of {info['releases_read']:,} releases and "
                    f"{info['masters_kept']:,} of {info['masters_read']:,} masters into "
-                   f"{info['albums']:,} albums in {info['seconds']:.1f} s; "
-                   + _checksum_summary(info.get("checksums", {})))
+                   f"{info['albums']:,} albums"
+                   + (f", {info['artist_relations']:,} links between {info['artists_kept']:,} of "
+                      f"their artists" if info.get("artists_read") else "")
+                   + f" in {info['seconds']:.1f} s; " + _checksum_summary(info.get("checksums", {})))
     elif stage == "embed":
         click.echo(f"embedded {info['embedded']:,} albums, {info['from_cache']:,} from the cache, "
                    f"in {info['seconds']:.1f} s")
@@ -297,7 +304,8 @@ def ingest(ctx: click.Context, out_dir: str, cache_dir: Optional[str], **kw: Any
 
     def stage(inputs: Dict[str, Optional[str]], demo: bool) -> Dict[str, Any]:
         return run_ingest(layout, inputs.get("releases"), inputs.get("masters"), _filters(kw),
-                          kw["workers"], kw["text_template"], ctx.obj["progress"], demo=demo)
+                          kw["workers"], kw["text_template"], ctx.obj["progress"], demo=demo,
+                          artists=inputs.get("artists"))
 
     with locked(layout):
         info = _with_resolved_inputs(kw, stage)

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 from tqdm import tqdm
 
-from . import albums, catalog, chunkdb, fast
+from . import albums, artists as artist_dump, catalog, chunkdb, fast
 from .albums import build_albums
 from .filters import Filters
 from .parse import ChunkSyntaxError, chunk_error, iter_chunks, parse_document
@@ -43,6 +43,9 @@ class IngestStats:
     masters_read: int = 0
     masters_kept: int = 0
     albums: int = 0
+    artists_read: int = 0
+    artists_kept: int = 0
+    artist_relations: int = 0
     seconds: float = 0.0
     # By kind: {"sha256", "checked": "verified" | why not, "against": CHECKSUM.txt name}
     checksums: Dict[str, Dict[str, Optional[str]]] = dataclasses.field(default_factory=dict)
@@ -201,10 +204,26 @@ def _check_sha256(source: DumpSource, table: str, expected: Optional[str], again
                             "against": against if expected else None}
 
 
+def _load_artists(conn: sqlite3.Connection, location: str, progress: bool,
+                  stats: IngestStats) -> None:
+    """The artists dump into the catalogue's artist tables (see artists.py), its
+    SHA-256 checked like the others'."""
+    expected, against = expected_checksum(location)
+    source = open_dump(location)
+    try:
+        loaded = artist_dump.load_artists(conn, source, progress)
+        _check_sha256(source, "artists", expected, against, stats.checksums)
+    finally:
+        source.close()
+    stats.artists_read, stats.artists_kept = loaded.artists_read, loaded.artists_kept
+    stats.artist_relations = loaded.relations
+
+
 def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filters: Filters,
            workers: Optional[int] = None, progress: bool = True,
-           template: str = DEFAULT_TEMPLATE) -> IngestStats:
-    """Build the catalogue at `db_path` from a releases and/or masters dump."""
+           template: str = DEFAULT_TEMPLATE, artists: Optional[str] = None) -> IngestStats:
+    """Build the catalogue at `db_path` from a releases and/or masters dump, and with
+    `artists`, the artists dump's links between the albums' artists."""
     if not releases and not masters:
         raise DumpError("no input: pass --releases and/or --masters (a path or URL of "
                         "a Discogs dump)")
@@ -239,6 +258,8 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
                                         template, progress, pool)
             db.conn.commit()
             db.execute(f"DETACH DATABASE {STAGE}")
+            if artists and stats.albums:
+                _load_artists(db.conn, artists, progress, stats)
         except BaseException:
             db.conn.close()
             raise
@@ -251,14 +272,15 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
     stats.seconds = time.perf_counter() - started
     catalog.set_meta(db, {
         "schema_version": catalog.SCHEMA_VERSION,
-        "inputs": {"releases": releases, "masters": masters},
-        "dump_dates": dump_dates(releases, masters),
+        "inputs": {"releases": releases, "masters": masters, "artists": artists},
+        "dump_dates": dump_dates(releases, masters, artists),
         "checksums": stats.checksums,
         "filters": filters.describe(),
         "text_template": template,
         "counts": {"releases_read": stats.releases_read, "releases": stats.releases_kept,
                    "masters_read": stats.masters_read, "masters": stats.masters_kept,
-                   "albums": stats.albums},
+                   "albums": stats.albums, "artists_read": stats.artists_read,
+                   "artists": stats.artists_kept, "artist_relations": stats.artist_relations},
     })
     db.conn.close()
     return stats

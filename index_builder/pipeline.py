@@ -70,15 +70,16 @@ def _require(layout: Layout, stage: str, command: str) -> Dict[str, Any]:
 def run_ingest(layout: Layout, releases: Optional[str], masters: Optional[str],
                filters: Filters, workers: Optional[int] = None,
                template: str = DEFAULT_TEMPLATE, progress: bool = True,
-               demo: bool = False) -> Dict[str, Any]:
+               demo: bool = False, artists: Optional[str] = None) -> Dict[str, Any]:
     """`demo`: the inputs are the demo catalogue bundled with the package (the
-    manifest says so, and so does the server)."""
+    manifest says so, and so does the server). `artists`: the artists dump, for the
+    recommender's related artists (index_builder/artists.py)."""
     shutil.rmtree(layout.work, ignore_errors=True)
     layout.work.mkdir(parents=True)
     stats = ingest(str(layout.work_file(CATALOG)), releases, masters, filters,
-                   workers=workers, progress=progress, template=template)
+                   workers=workers, progress=progress, template=template, artists=artists)
     info = {**dataclasses.asdict(stats), "seconds": round(stats.seconds, 3),
-            "inputs": {"releases": releases, "masters": masters},
+            "inputs": {"releases": releases, "masters": masters, "artists": artists},
             "filters": filters.describe(), "text_template": template, "demo": demo}
     _record(layout, "ingest", info)
     return info
@@ -176,13 +177,13 @@ def run_build(layout: Layout, releases: Optional[str], masters: Optional[str], f
               exact_threshold: int = EXACT_THRESHOLD, device: Optional[str] = None,
               workers: Optional[int] = None, template: str = DEFAULT_TEMPLATE,
               batch_size: int = 64, progress: bool = True, demo: bool = False,
-              on_stage: Optional[Callable[[str, Dict[str, Any]], None]] = None
-              ) -> Dict[str, Any]:
+              on_stage: Optional[Callable[[str, Dict[str, Any]], None]] = None,
+              artists: Optional[str] = None) -> Dict[str, Any]:
     """All stages, then publish; `on_stage(name, info)` hears of each finished stage."""
     started = time.perf_counter()
     report = on_stage or (lambda stage, info: None)
     report("ingest", run_ingest(layout, releases, masters, filters, workers, template, progress,
-                                demo))
+                                demo, artists))
     report("embed", run_embed(layout, model, backend, device, batch_size, progress))
     report("index", run_index(layout, index_type, memory_budget, exact_threshold,
                               progress=progress))

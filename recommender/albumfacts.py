@@ -9,7 +9,11 @@ compressed rows) indexed by album id:
 - year (nan when unknown), labels ("Not On Label" left out) and versions (releases of
   the album in the indexed releases dump: 0 everywhere on a masters-only build);
 - the inverse of `artists`: which albums each artist has, so the albums of owned
-  artists can join the candidates even when their texts are far apart.
+  artists can join the candidates even when their texts are far apart;
+- related artists (aliases, members, groups), where the index was built with the
+  artists dump (`build --artists`, index_builder/artists.py): a CSR over the artist
+  vocabulary. A credit without an id takes the id of the one artist of that name or
+  name variation, when exactly one has it.
 
 Loaded by `IndexStore.album_facts()` on first use; a store never changes, so neither do
 these.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Hashable, List, Sequence
+from typing import Dict, Hashable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -60,6 +64,53 @@ def row_sums(column: ListColumn, album_ids: np.ndarray, value_weights: np.ndarra
     return np.bincount(rows, weights=value_weights[entries], minlength=ids.size)
 
 
+def _artist_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                        "name IN ('artist_relations', 'artist_names')").fetchone()[0] == 2
+
+
+def _edges(conn: sqlite3.Connection) -> np.ndarray:
+    """(artist id, related id) rows of the artists dump's links."""
+    rows = conn.execute("SELECT artist_id, related_id FROM artist_relations "
+                        "WHERE artist_id != related_id").fetchall()
+    return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def _ids_of_names(conn: sqlite3.Connection, names: Sequence[str]) -> Dict[str, int]:
+    """The id of each name (or name variation) that belongs to exactly one artist."""
+    found: Dict[str, int] = {}
+    unique = sorted(set(names))
+    for start in range(0, len(unique), 500):
+        batch = unique[start:start + 500]
+        found.update(conn.execute(
+            "SELECT name, min(artist_id) FROM artist_names WHERE name IN "
+            f"({','.join('?' * len(batch))}) GROUP BY name HAVING count(DISTINCT artist_id) = 1",
+            batch).fetchall())
+    return found
+
+
+def _relation_csr(artists: ListColumn, edges: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Artist value -> related values, both directions, from (id, id) edges; keys the
+    vocabulary lacks (artists on no album) are dropped."""
+    empty = (np.zeros(artists.size + 1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    ids = [(key, value) for value, key in enumerate(artists.vocabulary)
+           if isinstance(key, (int, np.integer))]
+    if not ids or edges.size == 0:
+        return empty
+    keys, values = (np.array(column, dtype=np.int64) for column in zip(*sorted(ids)))
+    position = np.clip(np.searchsorted(keys, edges), 0, keys.size - 1)
+    known = (keys[position] == edges).all(axis=1)
+    pairs = values[position[known]]
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    if pairs.size == 0:
+        return empty
+    codes = np.unique(pairs[:, 0] * artists.size + pairs[:, 1])
+    rows, related = codes // artists.size, codes % artists.size
+    counts = np.bincount(rows, minlength=artists.size)
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64), related.astype(np.int64)
+
+
 @dataclass
 class AlbumFacts:
     size: int
@@ -71,10 +122,37 @@ class AlbumFacts:
     versions: np.ndarray           # releases of the album in the index (0: none indexed)
     artist_indptr: np.ndarray      # artist value -> albums: CSR over `artists.vocabulary`
     artist_albums: np.ndarray
+    related_indptr: np.ndarray = None   # artist value -> related artist values (CSR)
+    related_values: np.ndarray = None
+
+    def __post_init__(self) -> None:
+        if self.related_indptr is None:
+            self.related_indptr = np.zeros(self.artists.size + 1, dtype=np.int64)
+            self.related_values = np.zeros(0, dtype=np.int64)
 
     @property
     def has_versions(self) -> bool:
         return bool(self.versions.max(initial=0) > 0)
+
+    @property
+    def has_relations(self) -> bool:
+        return bool(self.related_values.size)
+
+    def related_counts(self, artist_counts: np.ndarray) -> np.ndarray:
+        """Per artist value: the sum of `artist_counts` over the artists related to it
+        (owned albums per artist in, owned albums by related artists out)."""
+        rows = np.repeat(np.arange(self.artists.size), np.diff(self.related_indptr))
+        return np.bincount(rows, weights=artist_counts[self.related_values],
+                           minlength=self.artists.size).astype(np.float64)
+
+    def related_of(self, artist_values: np.ndarray) -> np.ndarray:
+        """The artist values related to any of these."""
+        values = np.unique(np.asarray(artist_values, dtype=np.int64))
+        if values.size == 0 or not self.has_relations:
+            return np.zeros(0, dtype=np.int64)
+        parts = [self.related_values[self.related_indptr[v]:self.related_indptr[v + 1]]
+                 for v in values]
+        return np.unique(np.concatenate(parts))
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, where: str = "the index") -> "AlbumFacts":
@@ -83,17 +161,27 @@ class AlbumFacts:
             "FROM albums ORDER BY album_id").fetchall()
         if [r[0] for r in rows] != list(range(len(rows))):
             raise ValueError(f"{where}: album ids are not 0..N-1; rebuild the index")
+        artists = [artist_keys_json(r[1]) for r in rows]
+        edges = np.zeros((0, 2), dtype=np.int64)
+        if _artist_tables(conn):
+            edges = _edges(conn)
+            names = _ids_of_names(conn, [k for keys in artists for k in keys if isinstance(k, str)])
+            if names:
+                artists = [[names.get(k, k) for k in keys] for keys in artists]
         return cls.build(
-            artists=[artist_keys_json(r[1]) for r in rows],
+            artists=artists,
             tags=[tag_keys_json(r[2], r[3]) for r in rows],
             years=[r[4] for r in rows],
             labels=[label_keys_json(r[5], r[6]) for r in rows],
-            versions=[r[7] or 0 for r in rows])
+            versions=[r[7] or 0 for r in rows],
+            relations=edges)
 
     @classmethod
     def build(cls, artists: Sequence[Sequence[Hashable]], tags: Sequence[Sequence[Hashable]],
               years: Sequence, labels: Sequence[Sequence[Hashable]],
-              versions: Sequence[int]) -> "AlbumFacts":
+              versions: Sequence[int],
+              relations: Optional[np.ndarray] = None) -> "AlbumFacts":
+        """`relations`: (artist id, related artist id) rows (either direction)."""
         size = len(artists)
         artist_column = ListColumn.build(artists)
         tag_column = ListColumn.build(tags)
@@ -104,11 +192,15 @@ class AlbumFacts:
         order = np.argsort(artist_column.indices, kind="stable")
         counts = np.bincount(artist_column.indices, minlength=artist_column.size)
         indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        related_indptr, related_values = _relation_csr(
+            artist_column, np.zeros((0, 2), np.int64) if relations is None
+            else np.asarray(relations, dtype=np.int64).reshape(-1, 2))
         return cls(size=size, artists=artist_column, tags=tag_column, tag_idf=idf,
                    year=np.array([y if y else np.nan for y in years], dtype=np.float64),
                    labels=ListColumn.build(labels),
                    versions=np.asarray(versions, dtype=np.float64),
-                   artist_indptr=indptr, artist_albums=owners[order].astype(np.int64))
+                   artist_indptr=indptr, artist_albums=owners[order].astype(np.int64),
+                   related_indptr=related_indptr, related_values=related_values)
 
     def albums_of_artists(self, artist_values: np.ndarray) -> np.ndarray:
         """Album ids of these artist values (indices into `artists.vocabulary`)."""

@@ -320,15 +320,20 @@ class Recommender:
                  pool_size: int, blocked: np.ndarray, head: int,
                  style_scale: float = 1.0) -> Tuple[np.ndarray, np.ndarray]:
         """Candidates for the learned blend: the best `head` by similarity (FAISS), plus
-        the albums of owned artists (the artist signal reaches albums whose texts are
-        far apart), scored by the per-collector fitted blend; best first."""
+        the albums of owned artists, then of related ones (the artist signals reach
+        albums whose texts are far apart), scored by the per-collector fitted blend; best first."""
         facts = self.store.album_facts()
         ids, sims = self._candidates("max", owned_vectors, w, depth, pool_size, blocked)
         keep = ~np.isin(ids, blocked)
         ids, sims = ids[keep][:head], sims[keep][:head]
-        same_artist = facts.albums_of_artists(
-            np.concatenate([facts.artists.values_of(a) for a in owned.tolist()] or [np.zeros(0)]))
-        extra = np.setdiff1d(same_artist, np.union1d(ids, blocked))[:ARTIST_CANDIDATES]
+        owned_artists = np.concatenate([facts.artists.values_of(a) for a in owned.tolist()]
+                                       or [np.zeros(0, dtype=np.int64)])
+        taken = np.union1d(ids, blocked)
+        extra = np.setdiff1d(facts.albums_of_artists(owned_artists), taken)[:ARTIST_CANDIDATES]
+        if facts.has_relations and extra.size < ARTIST_CANDIDATES:
+            related = facts.albums_of_artists(facts.related_of(owned_artists))
+            extra = np.concatenate([extra, np.setdiff1d(related, np.union1d(taken, extra))
+                                    [:ARTIST_CANDIDATES - extra.size]])
         if extra.size:
             ids = np.concatenate([ids, extra])
             sims = np.concatenate([sims, strategies.max_similarity(

@@ -10,9 +10,13 @@ Signals of a candidate album for a collection (each roughly 0..1 or a small coun
 - year: how many owned albums are from about its year (a 5-year kernel density,
   scaled to 1 at the collection's busiest year);
 - popularity: log(1 + versions) / log(1 + most versions), only where the index has the
-  releases dump (0 everywhere on a masters-only build, where it is left out).
+  releases dump (0 everywhere on a masters-only build, where it is left out);
+- related: log2(1 + owned albums by an artist related to one of its artists: an alias,
+  a member, a group), only where the index was built with the artists dump
+  (`build --artists`); a group's album for a collector of its members' solo records.
 
 score = sim + artist_w x artist + style_w x style + year_w x year + popularity_w x popularity
+        + related_w x related
 
 The weights: a rock collection and an electronic one need different ones, so they are
 chosen per request by leave-one-out over `GRID` on the collection itself: every owned
@@ -33,15 +37,18 @@ import numpy as np
 
 from .albumfacts import AlbumFacts, row_sums
 
-SIGNALS = ("sim", "artist", "style", "year", "popularity")
+SIGNALS = ("sim", "artist", "style", "year", "popularity", "related")
 # The fixed point of the fit (sim's weight is 1: the others are relative to it); chosen
-# by the collector benchmark (docs/evaluation.md).
-DEFAULT_WEIGHTS = {"artist": 0.1, "style": 1.0, "year": 0.1, "popularity": 0.0}
+# by the collector benchmark (docs/evaluation.md). `related` cannot be measured there
+# (no artists dump covers its artists), so its default is half the artist's: another
+# name of the same people, less sure than the same credit; the fit moves it per collector.
+DEFAULT_WEIGHTS = {"artist": 0.1, "style": 1.0, "year": 0.1, "popularity": 0.0, "related": 0.05}
 GRID_VALUES = {
     "artist": (0.0, 0.1, 0.2, 0.4),
     "style": (0.0, 0.25, 0.5, 1.0),
     "year": (0.0, 0.05, 0.1),
     "popularity": (0.0, 0.05, 0.1),
+    "related": (0.0, 0.05, 0.2),
 }
 MIN_FIT_ALBUMS = 10
 FIT_NEGATIVES = 300
@@ -66,6 +73,7 @@ class Profile:
     weights: np.ndarray
     tag_counts: np.ndarray        # weighted owned albums per tag (tags vocabulary)
     artist_counts: np.ndarray     # owned albums per artist value
+    related_counts: np.ndarray    # owned albums by artists related to each artist value
     year_density: np.ndarray      # owned albums per year, kernel-smoothed
     year_offset: int
 
@@ -83,7 +91,9 @@ class Profile:
             density = np.convolve(hist, kernel, mode="same")
         else:
             low, density = 0, np.zeros(0)
-        return cls(owned, weights, tag_counts, artist_counts, density, low)
+        related_counts = (facts.related_counts(artist_counts) if facts.has_relations
+                          else np.zeros(facts.artists.size))
+        return cls(owned, weights, tag_counts, artist_counts, related_counts, density, low)
 
 
 def _year_signal(facts: AlbumFacts, profile: Profile, ids: np.ndarray,
@@ -135,6 +145,24 @@ def signals(facts: AlbumFacts, profile: Profile, ids: np.ndarray, sim: np.ndarra
     if facts.has_versions:
         top = float(np.log1p(facts.versions.max()))
         out[:, 4] = np.log1p(facts.versions[ids]) / top
+    if facts.has_relations:
+        related = row_sums(facts.artists, ids, profile.related_counts)
+        if leave_out_self:
+            related = related - _self_relations(facts, ids)
+        out[:, 5] = np.log2(1.0 + np.maximum(related, 0.0))
+    return out
+
+
+def _self_relations(facts: AlbumFacts, ids: np.ndarray) -> np.ndarray:
+    """For each owned album, what it adds to its own related signal: pairs of its own
+    artists that are related (a group credited with one of its members)."""
+    out = np.zeros(ids.size)
+    for row, album in enumerate(ids.tolist()):
+        values = facts.artists.values_of(album)
+        if values.size > 1:
+            related = [facts.related_values[facts.related_indptr[v]:facts.related_indptr[v + 1]]
+                       for v in values.tolist()]
+            out[row] = float(sum(np.isin(r, values).sum() for r in related))
     return out
 
 
@@ -146,8 +174,9 @@ def _weights_of(profile: Profile, ids: np.ndarray) -> np.ndarray:
 def grid(facts: AlbumFacts) -> np.ndarray:
     """The weight vectors tried (rows; columns as SIGNALS, sim's weight 1)."""
     popularity = GRID_VALUES["popularity"] if facts.has_versions else (0.0,)
-    rows = [(1.0, a, s, y, p) for a, s, y, p in itertools.product(
-        GRID_VALUES["artist"], GRID_VALUES["style"], GRID_VALUES["year"], popularity)]
+    related = GRID_VALUES["related"] if facts.has_relations else (DEFAULT_WEIGHTS["related"],)
+    rows = [(1.0, a, s, y, p, r) for a, s, y, p, r in itertools.product(
+        GRID_VALUES["artist"], GRID_VALUES["style"], GRID_VALUES["year"], popularity, related)]
     return np.array(rows, dtype=np.float64)
 
 

@@ -107,6 +107,41 @@ def test_learned_served_agrees_with_its_exact_ranking(store, collection):
     assert engine.recommend(owned, k=10).strategy == "learned"  # "auto" is the learned blend
 
 
+def test_albums_of_related_artists_join_the_learned_candidates(store, collection, monkeypatch):
+    """With the artists dump's links, an album by an artist related to an owned one (a
+    member, an alias) reaches the fitted blend even when its text is far from every
+    owned album's."""
+    import dataclasses
+
+    import numpy as np
+
+    from recommender import albumfacts
+
+    engine = Recommender(store)
+    owned = np.array(collection[:20])
+    facts = store.album_facts()
+    owned_artist = next(facts.artists.vocabulary[v] for a in owned.tolist()
+                        for v in facts.artists.values_of(a).tolist()
+                        if isinstance(facts.artists.vocabulary[v], int))
+    owned_values = set(np.concatenate([facts.artists.values_of(a) for a in owned.tolist()]).tolist())
+    vectors = store.album_vectors(owned)
+    by_similarity = np.argsort((store.vectors @ vectors.T).max(axis=1))  # farthest first
+    far = next(int(a) for a in by_similarity if int(a) not in set(owned.tolist())
+               and facts.artists.values_of(int(a)).size
+               and not set(facts.artists.values_of(int(a)).tolist()) & owned_values
+               and isinstance(facts.artists.vocabulary[facts.artists.values_of(int(a))[0]], int))
+    far_artist = facts.artists.vocabulary[facts.artists.values_of(far)[0]]
+    indptr, values = albumfacts._relation_csr(facts.artists, np.array([[owned_artist, far_artist]]))
+    linked = dataclasses.replace(facts, related_indptr=indptr, related_values=values)
+    w = np.ones(owned.size, dtype=np.float32)
+    head = dict(depth=50, pool_size=50, blocked=owned, head=5)
+    ids, _ = engine._learned(owned, vectors, w, **head)
+    assert far not in ids.tolist()
+    monkeypatch.setattr(store, "album_facts", lambda: linked)
+    ids, _ = engine._learned(owned, vectors, w, **head)
+    assert far in ids.tolist()
+
+
 def test_neighbours_leave_the_album_out(store, collection):
     near = Recommender(store).neighbours(collection[0], 10)
     assert len(near) == 10 and collection[0] not in {i["album_id"] for i in near}

@@ -68,14 +68,14 @@ def test_style_prefers_the_rare_shared_tag():
 
 def test_fit_finds_the_weight_that_separates_and_keeps_defaults_otherwise():
     rng = np.random.default_rng(0)
-    grid = np.array([(1.0, a, 0.0, 0.0, 0.0) for a in (0.0, 0.1, 0.2, 0.4)])
+    grid = np.array([(1.0, a, 0.0, 0.0, 0.0, 0.0) for a in (0.0, 0.1, 0.2, 0.4)])
     # Positives and negatives alike in similarity; only positives share an artist.
-    positives = np.column_stack([rng.uniform(0.3, 0.5, 30), np.ones(30), np.zeros((30, 3))])
-    negatives = np.column_stack([rng.uniform(0.3, 0.6, 300), np.zeros(300), np.zeros((300, 3))])
+    positives = np.column_stack([rng.uniform(0.3, 0.5, 30), np.ones(30), np.zeros((30, 4))])
+    negatives = np.column_stack([rng.uniform(0.3, 0.6, 300), np.zeros(300), np.zeros((300, 4))])
     weights, _ = taste.fit(positives, negatives, grid)
     assert weights[1] >= 0.2
     # Nothing tells the grid points apart: the one nearest the defaults wins.
-    same = np.column_stack([rng.uniform(0.3, 0.5, 30), np.zeros((30, 4))])
+    same = np.column_stack([rng.uniform(0.3, 0.5, 30), np.zeros((30, 5))])
     weights, _ = taste.fit(same, negatives, grid)
     nearest = grid[np.argmin(np.abs(grid - taste.default_vector()).sum(axis=1))]
     assert weights.tolist() == nearest.tolist()
@@ -110,3 +110,47 @@ def test_fitted_weights_are_half_way_to_the_defaults():
     top = max(taste.GRID_VALUES["artist"])
     expected = taste.FIT_SHRINK * top + (1 - taste.FIT_SHRINK) * taste.DEFAULT_WEIGHTS["artist"]
     assert weights[1] == pytest.approx(expected)
+
+
+def related_catalogue() -> AlbumFacts:
+    """6 albums by artist ids: 0-1 by group 10, 2 by 11 (a member of 10), 3 by 12 (an
+    alias of 11), 4 by 10 and 11 together, 5 by 13 (nobody's relation)."""
+    artists = [[10], [10], [11], [12], [10, 11], [13]]
+    return AlbumFacts.build(artists=artists, tags=[["g:rock"]] * 6, years=[1980] * 6,
+                            labels=[[]] * 6, versions=[0] * 6,
+                            relations=[(10, 11), (11, 10), (11, 12), (99, 10)])
+
+
+def test_related_artists_come_from_the_artists_dump_links():
+    facts = related_catalogue()
+    value = facts.artists.vocabulary.index
+    assert facts.has_relations and not catalogue().has_relations
+    assert sorted(facts.related_of(np.array([value(11)])).tolist()) == [value(10), value(12)]
+    assert facts.related_of(np.array([value(13)])).size == 0  # 99 is on no album: dropped
+    # Owned: the group's two albums. 11 (a member) is related to both; 12 and 13 to none.
+    counts = facts.related_counts(facts.artists.counts([0, 1]))
+    assert counts[value(11)] == 2 and counts[value(12)] == 0 and counts[value(13)] == 0
+
+
+def test_related_signal_lifts_a_members_album_and_its_leave_one_out_is_honest():
+    facts = related_catalogue()
+    owned = np.array([0, 1, 4])
+    weights = np.ones(owned.size)
+    profile = taste.Profile.build(facts, owned, weights)
+    related = taste.SIGNALS.index("related")
+    out = taste.signals(facts, profile, np.array([2, 3, 5]), np.zeros(3))
+    # Album 2 (by 11): the 3 owned albums by its group 10; album 3 (by 12, an alias of
+    # 11): album 4, credited to 11 too; album 5: nothing. log2(1 + count).
+    assert out[:, related].tolist() == [2.0, 1.0, 0.0]
+    loo = taste.signals(facts, profile, owned, np.zeros(owned.size), leave_out_self=True)
+    for row, album in enumerate(owned.tolist()):
+        keep = owned != album
+        others = taste.Profile.build(facts, owned[keep], weights[keep])
+        alone = taste.signals(facts, others, np.array([album]), np.zeros(1))[0]
+        assert loo[row, related] == pytest.approx(alone[related])
+
+
+def test_the_grid_tries_related_weights_only_where_the_index_has_links():
+    related = taste.SIGNALS.index("related")
+    assert set(taste.grid(related_catalogue())[:, related]) == set(taste.GRID_VALUES["related"])
+    assert set(taste.grid(catalogue())[:, related]) == {taste.DEFAULT_WEIGHTS["related"]}
