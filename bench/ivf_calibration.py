@@ -5,6 +5,7 @@
     discogs-recs build --releases ../shared/data/dumps/2020-08-sample/discogs_20200806_releases.xml.gz \\
         --masters ../shared/data/dumps/2020-08-sample/discogs_20200806_masters.xml.gz --model static --out /tmp/ss
     python -m bench.ivf_calibration --index /tmp/cs --index /tmp/ss
+    python -m bench.ivf_calibration --sweep 1000000     # probing vs quantization, synthetic
 
 The 10M serving benchmark cannot use real vectors (nobody has embedded the whole dump
 here), so it draws them from a mixture fitted to the neighbour statistics of real
@@ -16,6 +17,11 @@ albums, one model) and as many synthetic ones through the same IVF-Flat index (n
 held out as queries, and prints recall@10 against exact search by the share of lists
 probed. Where the synthetic curve lies below the real one, the 10M benchmark's recall
 is pessimistic.
+
+--sweep N: N synthetic vectors through IVF-SQ8 (what the builder writes) and IVF-Flat at
+the same nlist, recall@10 and ms per query (1 thread) by nprobe, with and without an
+exact rescoring of the best 100 (what the server does with its float16 vectors): which
+of probing and the 8-bit codes loses the neighbours.
 """
 from __future__ import annotations
 
@@ -72,12 +78,56 @@ def curve(vectors: np.ndarray) -> Dict[str, float]:
     return out
 
 
+def sweep(n: int) -> List[Dict[str, float]]:
+    import time
+
+    import faiss
+
+    model = serving_scale._model()
+    x = np.concatenate([serving_scale.mixture(min(200_000, n - s), np.random.default_rng([11, s]),
+                                              model)[0] for s in range(0, n, 200_000)])
+    x = x.astype(np.float16).astype(np.float32)  # as stored
+    queries, _ = serving_scale.mixture(200, np.random.default_rng(99), model)
+    truth = np.argsort(-(queries @ x.T), axis=1)[:, :10]
+    nlist = int(4 * np.sqrt(n))
+    train = x[np.random.default_rng(0).choice(n, min(n, 39 * nlist), replace=False)]
+    rows = []
+    for codes in ("SQ8", "Flat"):
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        index = faiss.index_factory(x.shape[1], f"IVF{nlist},{codes}", faiss.METRIC_INNER_PRODUCT)
+        index.train(train)
+        index.add(x)
+        faiss.omp_set_num_threads(1)
+        for share in (64, 32, 16, 8):
+            index.nprobe = nlist // share
+            for depth in (10, 100):
+                started = time.perf_counter()
+                _, found = index.search(queries, depth)
+                ms = (time.perf_counter() - started) * 1000 / len(queries)
+                if depth == 100:
+                    found = [np.asarray(f)[np.argsort(-(x[f] @ q))[:10]] for f, q in zip(found, queries)]
+                recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+                rows.append({"codes": codes, "nlist": nlist, "nprobe": nlist // share,
+                             "rescored": depth == 100, "recall@10": recall, "ms": ms})
+    return rows
+
+
 def main(argv: List[str] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", action="append", required=True,
+    parser.add_argument("--index", action="append", default=[],
                         help="a published --model static index (repeatable)")
+    parser.add_argument("--sweep", type=int, metavar="N", help="the probing sweep on N synthetic vectors")
     args = parser.parse_args(argv)
+    if args.sweep:
+        rows = sweep(args.sweep)
+        print(f"\n{args.sweep:,} synthetic vectors; {machine_line()}\n")
+        print(table(["codes", "nprobe (of nlist)", "best 100 rescored", "recall@10", "ms/query"],
+                    [(r["codes"], f"{r['nprobe']} ({r['nlist']})", "yes" if r["rescored"] else "no",
+                      f"{r['recall@10']:.3f}", f"{r['ms']:.2f}") for r in rows]))
+        write_result(f"ivf_sweep-{args.sweep}", {"vectors": args.sweep, "rows": rows})
+    if not args.index:
+        return 0 if args.sweep else parser.error("pass --index (repeatable) and/or --sweep N")
     real = real_vectors(args.index)
     synthetic, _ = serving_scale.mixture(len(real), np.random.default_rng(5), serving_scale._model())
     rows = {"real": curve(real), "synthetic": curve(synthetic)}
