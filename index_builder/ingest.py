@@ -272,7 +272,7 @@ def ingest(db_path: str, releases: Optional[str], masters: Optional[str], filter
     stats.seconds = time.perf_counter() - started
     catalog.set_meta(db, {
         "schema_version": catalog.SCHEMA_VERSION,
-        "inputs": {"releases": releases, "masters": masters, "artists": artists},
+        "inputs": {"releases": releases, "masters": masters, **({"artists": artists} if artists else {})},
         "dump_dates": dump_dates(releases, masters, artists),
         "checksums": stats.checksums,
         "filters": filters.describe(),

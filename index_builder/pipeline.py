@@ -79,7 +79,8 @@ def run_ingest(layout: Layout, releases: Optional[str], masters: Optional[str],
     stats = ingest(str(layout.work_file(CATALOG)), releases, masters, filters,
                    workers=workers, progress=progress, template=template, artists=artists)
     info = {**dataclasses.asdict(stats), "seconds": round(stats.seconds, 3),
-            "inputs": {"releases": releases, "masters": masters, "artists": artists},
+            "inputs": {"releases": releases, "masters": masters,
+                       **({"artists": artists} if artists else {})},
             "filters": filters.describe(), "text_template": template, "demo": demo}
     _record(layout, "ingest", info)
     return info

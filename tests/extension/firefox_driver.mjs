@@ -24,12 +24,25 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const PANEL = "discogs-recs-panel";
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Wait until `predicate(...args)` holds in the page, polling through page.evaluate:
+// Firefox 140 moves a tab that opens an extension page into the extension process,
+// which detaches the frame a waitForFunction was bound to; evaluate asks for the
+// current one each time.
+async function until(page, predicate, args = [], timeout = 15000, what = "the page") {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(predicate, ...args).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeout / 1000} s`);
+    await sleep(100);
+  }
+}
+
 // Firefox 153 lets WebDriver open extension pages only with system access, and
 // reports no load event for them: start the navigation, then wait on the DOM.
 async function open_extension_page(page, path) {
   page.goto(`${EXTENSION_BASE}${path}`, { timeout: 0 }).catch(() => {});
-  await page.waitForFunction((wanted) => location.href.endsWith(wanted) && document.readyState === "complete",
-    { timeout: 15000, polling: 100 }, path);
+  await until(page, (wanted) => location.href.endsWith(wanted) && document.readyState === "complete",
+    [path], 15000, path);
 }
 
 function serve_discogs(page) {
@@ -68,14 +81,14 @@ try {
   const options = await browser.newPage();
   options.on("pageerror", (error) => report.errors.push(`options: ${error.message}`));
   await open_extension_page(options, "options/options.html");
-  await options.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+  await until(options, () => document.body?.dataset.ready === "true", [], 15000, "options");
   report.options_default_api = await options.$eval("#api-base-url", (input) => input.value);
   await options.$eval("#api-base-url", (input, value) => { input.value = value; }, `${config.api_base_url}/api/v1/`);
   await options.$eval("#results-count", (input, value) => { input.value = value; }, String(config.results_count));
   await options.click("#save");
-  await options.waitForFunction(() => document.querySelector("#status")?.textContent === "Saved.", { timeout: 10000 });
+  await until(options, () => document.querySelector("#status")?.textContent === "Saved.", [], 10000, "options save");
   await open_extension_page(options, "options/options.html?reloaded");
-  await options.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+  await until(options, () => document.body?.dataset.ready === "true", [], 15000, "options reloaded");
   report.options_saved = await options.evaluate(() => ({
     api_base_url: document.querySelector("#api-base-url").value,
     results_count: document.querySelector("#results-count").value,
@@ -87,8 +100,8 @@ try {
   release.on("pageerror", (error) => report.errors.push(`release page: ${error.message}`));
   await serve_discogs(release);
   await release.goto(config.release_url, { waitUntil: "load" });
-  await release.waitForFunction((panel, count) => document.querySelector(panel)?.shadowRoot
-    ?.querySelectorAll(".card").length === count, { timeout: 20000, polling: 100 }, PANEL, config.results_count);
+  await until(release, (panel, count) => document.querySelector(panel)?.shadowRoot
+    ?.querySelectorAll(".card").length === count, [PANEL, config.results_count], 20000, "the panel");
   report.panel = await release.evaluate((panel) => {
     const host = document.querySelector(panel);
     const root = host.shadowRoot;
@@ -108,8 +121,8 @@ try {
   // 3. The popup, for that tab (opened as a page, as the Chromium tests do).
   const tab_id = await options.evaluate(async () => (await browser.tabs.query({ url: "https://www.discogs.com/*" }))[0]?.id);
   await open_extension_page(options, `popup/popup.html?tab=${tab_id}`);
-  await options.waitForFunction((count) => document.querySelectorAll("#results .card").length === count,
-    { timeout: 20000, polling: 100 }, config.results_count);
+  await until(options, (count) => document.querySelectorAll("#results .card").length === count,
+    [config.results_count], 20000, "the popup");
   report.popup = await options.evaluate(() => ({
     subject: document.querySelector("#subject").textContent,
     titles: [...document.querySelectorAll("#results .card .title")].map((title) => title.textContent),
