@@ -74,7 +74,7 @@ def curve(vectors: np.ndarray) -> Dict[str, float]:
     for share in SHARES:
         index.nprobe = max(1, nlist // share)
         _, found = index.search(queries, 10)
-        out[f"1/{share}"] = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+        out[f"1/{share}"] = serving_scale.recall_at_10(found, truth)
     return out
 
 
@@ -106,7 +106,7 @@ def sweep(n: int) -> List[Dict[str, float]]:
                 ms = (time.perf_counter() - started) * 1000 / len(queries)
                 if depth == 100:
                     found = [np.asarray(f)[np.argsort(-(x[f] @ q))[:10]] for f, q in zip(found, queries)]
-                recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+                recall = serving_scale.recall_at_10(found, truth)
                 rows.append({"codes": codes, "nlist": nlist, "nprobe": nlist // share,
                              "rescored": depth == 100, "recall@10": recall, "ms": ms})
     return rows

@@ -37,17 +37,12 @@ def timings(call, repeat: int) -> np.ndarray:
 def _link_random_artists(store: IndexStore, links: int) -> None:
     """Give the store's album facts `links` random artist relations (the benchmark
     catalogues have no artists dump: this times the path, not its quality)."""
-    import dataclasses
-
-    from recommender import albumfacts
-
     facts = store.album_facts()
     ids = np.array([k for k in facts.artists.vocabulary if isinstance(k, int)], dtype=np.int64)
     pairs = np.random.default_rng(1).choice(ids, size=(links, 2))
-    indptr, values = albumfacts._relation_csr(facts.artists, pairs)
-    linked = dataclasses.replace(facts, related_indptr=indptr, related_values=values)
+    linked = facts.with_relations(pairs)
     store.album_facts = lambda: linked
-    print(f"{values.size // 2:,} random artist links (related signal and grid on)")
+    print(f"{linked.related_values.size // 2:,} random artist links (related signal and grid on)")
 
 
 def main() -> None:

@@ -129,6 +129,11 @@ def exact(vectors_path: str, q: np.ndarray, k: int = 10) -> np.ndarray:
     return best_i
 
 
+def recall_at_10(found, truth: np.ndarray) -> float:
+    """Mean share of each query's 10 exact neighbours among the 10 found."""
+    return float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+
+
 def faiss_alone(store, q: np.ndarray, truth: np.ndarray) -> List[Dict[str, Any]]:
     index = store.index
     default = int(getattr(index, "nprobe", 0))
@@ -143,7 +148,7 @@ def faiss_alone(store, q: np.ndarray, truth: np.ndarray) -> List[Dict[str, Any]]
             _, ids = index.search(row[None, :], 10)
             times.append((time.perf_counter() - started) * 1000)
             found.append(ids[0])
-        recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+        recall = recall_at_10(found, truth)
         rows.append({"nprobe": nprobe, "default": nprobe == default, "recall@10": recall,
                      "p50_ms": float(np.percentile(times, 50)), "p99_ms": float(np.percentile(times, 99))})
         log(f"  nprobe {nprobe}: recall@10 {recall:.3f}, p50 {rows[-1]['p50_ms']:.2f} ms, "

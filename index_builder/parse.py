@@ -241,7 +241,8 @@ def iter_chunks(source: DumpSource, kind: str, chunk_bytes: int = CHUNK_BYTES
                         f"64 KiB); pass the discogs_YYYYMMDD_{expected}.xml.gz file")
     root = match.group(1).decode()
     if root != expected:
-        raise DumpError(f"{source.name}: this is not {'an' if expected[0] in 'aeiou' else 'a'} {expected} dump (its root element is "
+        article = "an" if expected[0] in "aeiou" else "a"
+        raise DumpError(f"{source.name}: this is not {article} {expected} dump (its root element is "
                         f"<{root}>, expected <{expected}>); pass the "
                         f"discogs_YYYYMMDD_{expected}.xml.gz file")
     root_open = re.search(rb"<" + match.group(1) + rb"[^>]*>", head)

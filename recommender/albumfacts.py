@@ -20,6 +20,7 @@ these.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from typing import Dict, Hashable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .items import VARIOUS_ARTISTS_ID
-from .tags import ListColumn, tag_keys_json
+from .tags import ListColumn, csr_rows, tag_keys_json
 
 
 def artist_keys_json(artists_json: str) -> List[Hashable]:
@@ -56,11 +57,8 @@ def row_sums(column: ListColumn, album_ids: np.ndarray, value_weights: np.ndarra
     ids = np.asarray(album_ids, dtype=np.int64).reshape(-1)
     if ids.size == 0 or column.empty:
         return np.zeros(ids.size, dtype=np.float64)
-    starts = column.indptr[ids]
-    lengths = column.indptr[ids + 1] - starts
-    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    entries = column.indices[np.repeat(starts, lengths) + offsets]
-    rows = np.repeat(np.arange(ids.size), lengths)
+    entries = csr_rows(column.indptr, column.indices, ids)
+    rows = np.repeat(np.arange(ids.size), column.indptr[ids + 1] - column.indptr[ids])
     return np.bincount(rows, weights=value_weights[entries], minlength=ids.size)
 
 
@@ -89,6 +87,11 @@ def _ids_of_names(conn: sqlite3.Connection, names: Sequence[str]) -> Dict[str, i
     return found
 
 
+def _indptr(counts: np.ndarray) -> np.ndarray:
+    """CSR row offsets from the number of entries of each row."""
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+
 def _relation_csr(artists: ListColumn, edges: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Artist value -> related values, both directions, from (id, id) edges; keys the
     vocabulary lacks (artists on no album) are dropped."""
@@ -107,8 +110,7 @@ def _relation_csr(artists: ListColumn, edges: np.ndarray) -> Tuple[np.ndarray, n
         return empty
     codes = np.unique(pairs[:, 0] * artists.size + pairs[:, 1])
     rows, related = codes // artists.size, codes % artists.size
-    counts = np.bincount(rows, minlength=artists.size)
-    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64), related.astype(np.int64)
+    return _indptr(np.bincount(rows, minlength=artists.size)), related.astype(np.int64)
 
 
 @dataclass
@@ -122,13 +124,8 @@ class AlbumFacts:
     versions: np.ndarray           # releases of the album in the index (0: none indexed)
     artist_indptr: np.ndarray      # artist value -> albums: CSR over `artists.vocabulary`
     artist_albums: np.ndarray
-    related_indptr: np.ndarray = None   # artist value -> related artist values (CSR)
-    related_values: np.ndarray = None
-
-    def __post_init__(self) -> None:
-        if self.related_indptr is None:
-            self.related_indptr = np.zeros(self.artists.size + 1, dtype=np.int64)
-            self.related_values = np.zeros(0, dtype=np.int64)
+    related_indptr: np.ndarray     # artist value -> related artist values: CSR, symmetric
+    related_values: np.ndarray
 
     @property
     def has_versions(self) -> bool:
@@ -138,21 +135,29 @@ class AlbumFacts:
     def has_relations(self) -> bool:
         return bool(self.related_values.size)
 
+    def with_relations(self, edges: np.ndarray) -> "AlbumFacts":
+        """These facts with the artists related by (artist id, related id) `edges`
+        (either direction; ids on no album dropped) instead of their own."""
+        indptr, values = _relation_csr(self.artists, np.asarray(edges, dtype=np.int64).reshape(-1, 2))
+        return dataclasses.replace(self, related_indptr=indptr, related_values=values)
+
     def related_counts(self, artist_counts: np.ndarray) -> np.ndarray:
         """Per artist value: the sum of `artist_counts` over the artists related to it
-        (owned albums per artist in, owned albums by related artists out)."""
-        rows = np.repeat(np.arange(self.artists.size), np.diff(self.related_indptr))
-        return np.bincount(rows, weights=artist_counts[self.related_values],
+        (owned albums per artist in, owned albums by related artists out). The links
+        are symmetric, so each counted artist hands its count to its relations: the
+        cost is that of the collection's artists, not of the whole vocabulary."""
+        if not self.has_relations:
+            return np.zeros(self.artists.size)
+        counted = np.flatnonzero(artist_counts)
+        lengths = np.diff(self.related_indptr)[counted]
+        return np.bincount(csr_rows(self.related_indptr, self.related_values, counted),
+                           weights=np.repeat(artist_counts[counted], lengths),
                            minlength=self.artists.size).astype(np.float64)
 
     def related_of(self, artist_values: np.ndarray) -> np.ndarray:
         """The artist values related to any of these."""
         values = np.unique(np.asarray(artist_values, dtype=np.int64))
-        if values.size == 0 or not self.has_relations:
-            return np.zeros(0, dtype=np.int64)
-        parts = [self.related_values[self.related_indptr[v]:self.related_indptr[v + 1]]
-                 for v in values]
-        return np.unique(np.concatenate(parts))
+        return np.unique(csr_rows(self.related_indptr, self.related_values, values))
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, where: str = "the index") -> "AlbumFacts":
@@ -190,8 +195,7 @@ class AlbumFacts:
         # Albums of each artist: sort the (artist, album) pairs of the CSR rows by artist.
         owners = np.repeat(np.arange(size), artist_column.lengths)
         order = np.argsort(artist_column.indices, kind="stable")
-        counts = np.bincount(artist_column.indices, minlength=artist_column.size)
-        indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        indptr = _indptr(np.bincount(artist_column.indices, minlength=artist_column.size))
         related_indptr, related_values = _relation_csr(
             artist_column, np.zeros((0, 2), np.int64) if relations is None
             else np.asarray(relations, dtype=np.int64).reshape(-1, 2))
@@ -205,7 +209,4 @@ class AlbumFacts:
     def albums_of_artists(self, artist_values: np.ndarray) -> np.ndarray:
         """Album ids of these artist values (indices into `artists.vocabulary`)."""
         values = np.unique(np.asarray(artist_values, dtype=np.int64))
-        if values.size == 0:
-            return np.zeros(0, dtype=np.int64)
-        parts = [self.artist_albums[self.artist_indptr[v]:self.artist_indptr[v + 1]] for v in values]
-        return np.unique(np.concatenate(parts))
+        return np.unique(csr_rows(self.artist_indptr, self.artist_albums, values))

@@ -42,6 +42,16 @@ def album_tags(album: Mapping[str, Any]) -> List[str]:
     return tag_keys(album.get("genres"), album.get("styles"))
 
 
+def csr_rows(indptr: np.ndarray, data: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The entries of these rows of a CSR array (`data[indptr[r]:indptr[r + 1]]` for
+    each r, concatenated in order, duplicates kept), gathered in one go."""
+    rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return data[np.repeat(starts, lengths) + offsets]
+
+
 @dataclass
 class ListColumn:
     """One list of values per album as CSR arrays over a vocabulary of `size` values
@@ -87,11 +97,8 @@ class ListColumn:
         ids = np.asarray(album_ids, dtype=np.int64).reshape(-1)
         if ids.size == 0:
             return out
-        starts, ends = self.indptr[ids], self.indptr[ids + 1]
-        lengths = ends - starts
-        # Positions in `indices` of every value of every given album, in one go.
-        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        entries = self.indices[np.repeat(starts, lengths) + offsets]
+        lengths = self.indptr[ids + 1] - self.indptr[ids]
+        entries = csr_rows(self.indptr, self.indices, ids)
         w = (np.ones(ids.size) if weights is None
              else np.asarray(weights, dtype=np.float64).reshape(ids.size))
         return np.bincount(entries, weights=np.repeat(w, lengths), minlength=self.size)

@@ -36,6 +36,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 
 from .albumfacts import AlbumFacts, row_sums
+from .tags import csr_rows
 
 SIGNALS = ("sim", "artist", "style", "year", "popularity", "related")
 # The fixed point of the fit (sim's weight is 1: the others are relative to it); chosen
@@ -91,9 +92,8 @@ class Profile:
             density = np.convolve(hist, kernel, mode="same")
         else:
             low, density = 0, np.zeros(0)
-        related_counts = (facts.related_counts(artist_counts) if facts.has_relations
-                          else np.zeros(facts.artists.size))
-        return cls(owned, weights, tag_counts, artist_counts, related_counts, density, low)
+        return cls(owned, weights, tag_counts, artist_counts, facts.related_counts(artist_counts),
+                   density, low)
 
 
 def _year_signal(facts: AlbumFacts, profile: Profile, ids: np.ndarray,
@@ -160,9 +160,8 @@ def _self_relations(facts: AlbumFacts, ids: np.ndarray) -> np.ndarray:
     for row, album in enumerate(ids.tolist()):
         values = facts.artists.values_of(album)
         if values.size > 1:
-            related = [facts.related_values[facts.related_indptr[v]:facts.related_indptr[v + 1]]
-                       for v in values.tolist()]
-            out[row] = float(sum(np.isin(r, values).sum() for r in related))
+            out[row] = float(np.isin(csr_rows(facts.related_indptr, facts.related_values,
+                                               values), values).sum())
     return out
 
 

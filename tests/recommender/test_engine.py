@@ -111,11 +111,7 @@ def test_albums_of_related_artists_join_the_learned_candidates(store, collection
     """With the artists dump's links, an album by an artist related to an owned one (a
     member, an alias) reaches the fitted blend even when its text is far from every
     owned album's."""
-    import dataclasses
-
     import numpy as np
-
-    from recommender import albumfacts
 
     engine = Recommender(store)
     owned = np.array(collection[:20])
@@ -131,8 +127,7 @@ def test_albums_of_related_artists_join_the_learned_candidates(store, collection
                and not set(facts.artists.values_of(int(a)).tolist()) & owned_values
                and isinstance(facts.artists.vocabulary[facts.artists.values_of(int(a))[0]], int))
     far_artist = facts.artists.vocabulary[facts.artists.values_of(far)[0]]
-    indptr, values = albumfacts._relation_csr(facts.artists, np.array([[owned_artist, far_artist]]))
-    linked = dataclasses.replace(facts, related_indptr=indptr, related_values=values)
+    linked = facts.with_relations(np.array([[owned_artist, far_artist]]))
     w = np.ones(owned.size, dtype=np.float32)
     head = dict(depth=50, pool_size=50, blocked=owned, head=5)
     ids, _ = engine._learned(owned, vectors, w, **head)
