@@ -5,21 +5,23 @@
     discogs-recs build --releases ../shared/data/dumps/2020-08-sample/discogs_20200806_releases.xml.gz \\
         --masters ../shared/data/dumps/2020-08-sample/discogs_20200806_masters.xml.gz --model static --out /tmp/ss
     python -m bench.ivf_calibration --index /tmp/cs --index /tmp/ss
-    python -m bench.ivf_calibration --sweep 1000000     # probing vs quantization, synthetic
+    python -m bench.ivf_calibration --sweep 1000000     # probing vs quantization, mixture
+    python -m bench.ivf_calibration --index /tmp/cs --index /tmp/ss --sweep 1000000  # calibrated
 
 The 10M serving benchmark cannot use real vectors (nobody has embedded the whole dump
-here), so it draws them from a mixture fitted to the neighbour statistics of real
-static-model vectors (bench.serving_scale). Recall is a question of structure, not of
-those statistics alone: an IVF index finds neighbours in few lists when albums form
+here), so it draws synthetic ones. Recall is a question of structure, not of neighbour
+similarities alone: an IVF index finds neighbours in few lists when albums form
 clusters. This puts the real static-model vectors of the given indexes (different
-albums, one model) and as many synthetic ones through the same IVF-Flat index (nlist
-= 4 sqrt(n), as the builder picks; Flat, so only the probing decides), 300 of them
-held out as queries, and prints recall@10 against exact search by the share of lists
-probed. Where the synthetic curve lies below the real one, the 10M benchmark's recall
-is pessimistic.
+albums, one model) and as many of each synthetic kind (the first mixture of
+bench.serving_scale, fitted to neighbour similarities only; bench.calibrated_vectors,
+fitted to these real vectors) through the same IVF-Flat index (nlist = 4 sqrt(n), as the
+builder picks; Flat, so only the probing decides), 300 of them held out as queries, and
+prints recall@10 against exact search by the share of lists probed. Where a synthetic
+curve lies below the real one, benchmarks drawing from it are pessimistic.
 
---sweep N: N synthetic vectors through IVF-SQ8 (what the builder writes) and IVF-Flat at
-the same nlist, recall@10 and ms per query (1 thread) by nprobe, with and without an
+--sweep N: N synthetic vectors (from bench.calibrated_vectors fitted on the --index
+vectors when given, else from the mixture) through IVF-SQ8 (what the builder writes)
+and IVF-Flat at the same nlist, recall@10 and ms per query (1 thread) by nprobe, with and without an
 exact rescoring of the best 100 (what the server does with its float16 vectors): which
 of probing and the 8-bit codes loses the neighbours.
 """
@@ -27,13 +29,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from bench import serving_scale  # noqa: E402
+from bench import calibrated_vectors, serving_scale  # noqa: E402
 from bench.common import machine_line, table, write_result  # noqa: E402
 
 SHARES = (64, 32, 16, 8, 4)
@@ -41,18 +43,7 @@ QUERIES = 300
 
 
 def real_vectors(indexes: List[str]) -> np.ndarray:
-    from index_builder.layout import read_manifest
-
-    parts = []
-    for index in indexes:
-        manifest = read_manifest(index)
-        if not manifest:
-            raise SystemExit(f"{index}: no published index; build it first (see --help)")
-        if manifest["model"].get("backend") != "model2vec":
-            raise SystemExit(f"{index}: built with {manifest['model'].get('name')}, not --model static")
-        parts.append(np.load(os.path.join(index, manifest["files"]["vectors"])).astype(np.float32))
-    vectors = np.concatenate(parts)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return calibrated_vectors.load_real(indexes)
 
 
 def curve(vectors: np.ndarray) -> Dict[str, float]:
@@ -78,16 +69,15 @@ def curve(vectors: np.ndarray) -> Dict[str, float]:
     return out
 
 
-def sweep(n: int) -> List[Dict[str, float]]:
+def sweep(n: int, draw: Callable[[int, np.random.Generator], np.ndarray]) -> List[Dict[str, float]]:
     import time
 
     import faiss
 
-    model = serving_scale._model()
-    x = np.concatenate([serving_scale.mixture(min(200_000, n - s), np.random.default_rng([11, s]),
-                                              model)[0] for s in range(0, n, 200_000)])
+    x = np.concatenate([draw(min(200_000, n - s), np.random.default_rng([11, s]))
+                        for s in range(0, n, 200_000)])
     x = x.astype(np.float16).astype(np.float32)  # as stored
-    queries, _ = serving_scale.mixture(200, np.random.default_rng(99), model)
+    queries = draw(200, np.random.default_rng(99))
     truth = np.argsort(-(queries @ x.T), axis=1)[:, :10]
     nlist = int(4 * np.sqrt(n))
     train = x[np.random.default_rng(0).choice(n, min(n, 39 * nlist), replace=False)]
@@ -119,19 +109,32 @@ def main(argv: List[str] = None) -> int:
                         help="a published --model static index (repeatable)")
     parser.add_argument("--sweep", type=int, metavar="N", help="the probing sweep on N synthetic vectors")
     args = parser.parse_args(argv)
+    real = real_vectors(args.index) if args.index else None
     if args.sweep:
-        rows = sweep(args.sweep)
-        print(f"\n{args.sweep:,} synthetic vectors; {machine_line()}\n")
+        if real is not None:
+            model, kind = calibrated_vectors.fit(real), "calibrated"
+
+            def draw(n: int, rng: np.random.Generator) -> np.ndarray:
+                return model.sample(n, rng)[0]
+        else:
+            mixture, kind = serving_scale._model(), "mixture"
+
+            def draw(n: int, rng: np.random.Generator) -> np.ndarray:
+                return serving_scale.mixture(n, rng, mixture)[0]
+        rows = sweep(args.sweep, draw)
+        print(f"\n{args.sweep:,} synthetic vectors ({kind}); {machine_line()}\n")
         print(table(["codes", "nprobe (of nlist)", "best 100 rescored", "recall@10", "ms/query"],
                     [(r["codes"], f"{r['nprobe']} ({r['nlist']})", "yes" if r["rescored"] else "no",
                       f"{r['recall@10']:.3f}", f"{r['ms']:.2f}") for r in rows]))
-        write_result(f"ivf_sweep-{args.sweep}", {"vectors": args.sweep, "rows": rows})
-    if not args.index:
-        return 0 if args.sweep else parser.error("pass --index (repeatable) and/or --sweep N")
-    real = real_vectors(args.index)
+        write_result(f"ivf_sweep-{kind}-{args.sweep}", {"vectors": args.sweep, "generator": kind, "rows": rows})
+        return 0
+    if real is None:
+        return parser.error("pass --index (repeatable) and/or --sweep N")
     synthetic, _ = serving_scale.mixture(len(real), np.random.default_rng(5), serving_scale._model())
-    rows = {"real": curve(real), "synthetic": curve(synthetic)}
-    print(f"\n{len(real):,} real static-model vectors and as many synthetic ones; IVF{rows['real']['nlist']},Flat; "
+    calibrated, _ = calibrated_vectors.fit(real).sample(len(real), np.random.default_rng(5))
+    rows = {"real": curve(real), "mixture": curve(synthetic), "calibrated": curve(calibrated)}
+    print(f"\n{len(real):,} real static-model vectors and as many of each synthetic kind (mixture: "
+          f"bench.serving_scale's first generator; calibrated: bench.calibrated_vectors); IVF{rows['real']['nlist']},Flat; "
           f"{machine_line()}\n")
     print(table(["vectors", "cos nearest", "cos 10th", "cos random pair"]
                 + [f"recall@10, 1/{s} of lists" for s in SHARES],

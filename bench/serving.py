@@ -242,7 +242,10 @@ def _ms(value: str, unit: str) -> float:
 def wrk(port: int, lines_file: Path, kind: str, connections: int, duration: int,
         workdir: Path) -> Dict[str, Any]:
     script = workdir / "requests.lua"
-    script.write_text(LUA)
+    # Several wrk clients may start at once (bench.serving_scale's mixed load): rewriting
+    # the script under one that is reading it would leave it an empty script (plain GET /).
+    if not script.exists() or script.read_text() != LUA:
+        script.write_text(LUA)
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
            "-s", str(script), f"http://127.0.0.1:{port}", "--", str(lines_file), kind]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

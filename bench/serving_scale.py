@@ -1,11 +1,15 @@
 """Serving a whole-catalogue index within 8 GB: static-model vectors (256-d float16), IVF.
 
-    python -m bench.serving_scale --albums 10000000          # the target size
-    python -m bench.serving_scale --albums 2000000 --duration 120
+    python -m bench.serving_scale --albums 10000000 --calibrate /tmp/cs --calibrate /tmp/ss
+    python -m bench.serving_scale --albums 2000000 --duration 120      # the first mixture
+
+(/tmp/cs and /tmp/ss: the `--model static` builds of bench.ivf_calibration's docstring.)
 
 Builds (once, reused) a synthetic published index of N albums shaped like a `--model
 static` build: 256-dimension vectors stored as float16 (what `discogs-recs embed`
-writes for a static model), drawn from bench.index_types' mixture re-weighted so that
+writes for a static model). With --calibrate they are drawn from bench.calibrated_vectors
+fitted on those real vectors (their clusters and IVF curve: the figures to trust);
+without, from bench.index_types' mixture re-weighted so that
 975 of them have the neighbour statistics of the sample's 975 real static-model album
 vectors (mean cosine of random pairs 0.55, real 0.45; to the nearest neighbour 0.74,
 real 0.77; to the 10th 0.69, real 0.71); a synthetic catalogue row per album
@@ -13,32 +17,33 @@ real 0.77; to the 10th 0.69, real 0.71); a synthetic catalogue row per album
 above 1.5M albums) with the builder's default parameters.
 
 Then, as the server runs it (one FAISS thread, the index loaded by IndexStore):
-- FAISS alone: recall@10 against exact search (200 queries from the same mixture, not
+- FAISS alone: recall@10 against exact search (200 queries from the same generator, not
   in the index), p50/p99 of one query per call, at the default nprobe and the others
   of a sweep; bytes per vector of the index file and of the vectors file;
 - the engine in process: one album's neighbours, a 100-album and a 2,000-album
   collection (bench.serving's taste-shaped collections), p50/p99;
-- the real server (gunicorn, 2 sync workers) under a mixed load: three wrk clients at
-  once (neighbours, 100 and 2,000 albums) for --duration seconds; p50/p99 per kind and
-  the peak RSS and PSS of the gunicorn process tree, sampled every second.
+- the real server (`discogs-recs serve`: gunicorn, 2 sync workers) under a mixed load:
+  one wrk client per kind at once (album and release neighbours, 100 and 2,000 albums)
+  for --duration seconds; p50/p99 per kind and the peak RSS and PSS of the gunicorn
+  process tree, sampled every second; then each kind alone on one connection for 20 s
+  (what one user of a quiet server gets).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import subprocess
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as gunicorn_conf.py does for workers
 
 import numpy as np  # noqa: E402
 
-from bench import index_types, serving, serving_index  # noqa: E402
+from bench import calibrated_vectors, index_types, serving, serving_index  # noqa: E402
 from bench.common import BENCH_DIR, log, machine_line, mib, table, write_result  # noqa: E402
 
 DIM = 256
@@ -46,6 +51,7 @@ DIM = 256
 # re-fitted on the real static-model vectors (see the module docstring)
 WEIGHTS = (0.8, 0.4, 0.6, 0.2)
 CHUNK = 200_000
+QUIET_SECONDS = 20
 
 
 def _model():
@@ -68,34 +74,67 @@ def mixture(n: int, rng: np.random.Generator, model) -> np.ndarray:
     return block.astype(np.float32, copy=False), picks
 
 
-def write_vectors(path: Path, n: int) -> np.ndarray:
-    """n float16 vectors written with plain appends; returns each one's cluster."""
+Draw = Callable[[int, np.random.Generator], Tuple[np.ndarray, np.ndarray]]
+
+
+def generator(calibrated: Optional[calibrated_vectors.CalibratedModel]) -> Draw:
+    """(n, rng) -> (unit vectors, cluster of each): the calibrated model when given,
+    else the mixture."""
+    if calibrated is not None:
+        return calibrated.sample
     model = _model()
+    return lambda n, rng: mixture(n, rng, model)
+
+
+def write_vectors(path: Path, n: int, draw: Draw) -> np.ndarray:
+    """n float16 vectors written with plain appends; returns each one's cluster."""
     labels = np.empty(n, dtype=np.int32)
     with open(path, "wb") as out:
         np.lib.format.write_array_header_1_0(out, {"descr": "<f2", "fortran_order": False,
                                                    "shape": (n, DIM)})
         for start in range(0, n, CHUNK):
-            block, picks = mixture(min(CHUNK, n - start), np.random.default_rng([11, start]), model)
+            block, picks = draw(min(CHUNK, n - start), np.random.default_rng([11, start]))
             out.write(block.astype(np.float16).tobytes())
             labels[start:start + len(block)] = picks
     return labels
 
 
-def build(out: Path, n: int, params: Dict[str, Any] = None, index_type: str = "auto") -> Dict[str, Any]:
+def _current_search_params(out: Path, manifest: Dict[str, Any], n: int,
+                           params: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """A reused index takes today's query-time knob (nprobe, efSearch: recorded in the
+    manifest, not in the index) where the builder's rule has changed since it was built."""
+    from index_builder.layout import Layout, write_json_atomically
+    from index_builder.vector_index import default_params
+
+    rule = {**default_params(manifest["index"]["type"], n), **(params or {})}
+    knobs = {k: rule[k] for k in ("nprobe", "efSearch") if k in rule}
+    if any(manifest["index"]["params"].get(k) != v for k, v in knobs.items()):
+        log(f"query-time parameters {manifest['index']['params']} -> {knobs}")
+        manifest["index"]["params"].update(knobs)
+        write_json_atomically(Layout(str(out)).manifest, manifest)
+    return manifest
+
+
+def build(out: Path, n: int, params: Dict[str, Any] = None, index_type: str = "auto",
+          calibrated: Optional[calibrated_vectors.CalibratedModel] = None) -> Dict[str, Any]:
     from index_builder.layout import CATALOG, INDEX, VECTORS, Layout, read_manifest, write_json_atomically
     from index_builder.vector_index import build_index
 
-    settings = {"albums": n, "dim": DIM, "dtype": "float16", "weights": list(WEIGHTS),
-                "params": params or "auto", "index_type": index_type}
+    settings = {"albums": n, "dim": DIM, "dtype": "float16", "params": params or "auto",
+                "index_type": index_type}
+    if calibrated is None:
+        settings["weights"] = list(WEIGHTS)
+    else:
+        settings["calibrated_on"] = {"digest": calibrated.digest, "clusters": len(calibrated.weights),
+                                     "rank": max(len(s) for s in calibrated.scales)}
     manifest = read_manifest(str(out))
     if manifest and manifest.get("inputs", {}).get("synthetic") == settings:
         log(f"reusing {out}")
-        return manifest
+        return _current_search_params(out, manifest, n, params)
     layout = Layout(str(out))
     layout.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    labels = write_vectors(layout.work_file(VECTORS), n)
+    labels = write_vectors(layout.work_file(VECTORS), n, generator(calibrated))
     log(f"vectors: {n:,} x {DIM} float16 in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     serving_index._catalogue(layout.work_file(CATALOG), labels, 7)
@@ -177,7 +216,7 @@ def mixed_load(index_dir: Path, scenarios: Dict[str, Any], duration: int) -> Dic
     workdir = Path(tempfile.mkdtemp(prefix="serving-scale-"))
     port = serving.free_port()
     started = time.perf_counter()
-    proc = serving.start_gunicorn(index_dir, port, 2)
+    proc = serving.start_server(index_dir, port, 2, workdir / "server.log")
     startup = time.perf_counter() - started
     idle_rss = tree_memory(proc.pid)
     peak = {"rss": 0, "pss": 0}
@@ -214,11 +253,16 @@ def mixed_load(index_dir: Path, scenarios: Dict[str, Any], duration: int) -> Dic
         done.set()
         sampler.join()
         after = tree_memory(proc.pid)
+        # What one user on a quiet server gets: one connection, one kind at a time.
+        quiet = {}
+        for name, scenario in scenarios.items():
+            kind = "GET" if scenario["kind"] == "neighbours" else "POST"
+            quiet[name] = serving.wrk(port, files[name], kind, 1, QUIET_SECONDS, workdir)
     finally:
         serving.stop(proc)
     return {"startup_seconds": startup, "idle_rss": idle_rss[0], "idle_pss": idle_rss[1],
             "peak_rss": peak["rss"], "peak_pss": peak["pss"], "after_rss": after[0],
-            "after_pss": after[1], "duration": duration, "scenarios": results}
+            "after_pss": after[1], "duration": duration, "scenarios": results, "quiet": quiet}
 
 
 def main(argv: List[str] = None) -> int:
@@ -230,9 +274,15 @@ def main(argv: List[str] = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--params", type=json.loads, default=None)
     parser.add_argument("--index-type", default="auto")
+    parser.add_argument("--calibrate", action="append", default=[], metavar="INDEX",
+                        help="a published --model static index (repeatable): draw the vectors from "
+                             "bench.calibrated_vectors fitted on its vectors instead of the mixture")
     args = parser.parse_args(argv)
-    out = BENCH_DIR / f"serving-static-{args.albums}"
-    manifest = build(out, args.albums, args.params, args.index_type)
+    real = calibrated_vectors.load_real(args.calibrate) if args.calibrate else None
+    calibrated = calibrated_vectors.fit(real) if real is not None else None
+    out = BENCH_DIR / f"serving-static-{args.albums}{'-calibrated' if calibrated else ''}"
+    manifest = build(out, args.albums, args.params, args.index_type, calibrated)
+    draw = generator(calibrated)
     from recommender.engine import Recommender
     from recommender.store import IndexStore
 
@@ -243,7 +293,7 @@ def main(argv: List[str] = None) -> int:
     load_seconds = time.perf_counter() - started
     loaded_rss = tree_memory(os.getpid())[0] - before
     files = {role: os.path.getsize(out / manifest["files"][role]) for role in ("vectors", "index", "catalog")}
-    q, _ = mixture(200, np.random.default_rng(99), _model())
+    q, _ = draw(200, np.random.default_rng(99))
     log("exact neighbours of 200 queries")
     truth = exact(str(out / manifest["files"]["vectors"]), q)
     sweep = faiss_alone(store, q, truth)
@@ -267,7 +317,9 @@ def main(argv: List[str] = None) -> int:
     http = mixed_load(out, scenarios, args.duration)
 
     n = args.albums
-    print(f"\nServing {n:,} albums, 256-d float16 vectors, {manifest['index']['type']} "
+    print(f"\nServing {n:,} albums, 256-d float16 vectors "
+          f"({f'calibrated on {len(real):,} real vectors' if calibrated else 'mixture'}), "
+          f"{manifest['index']['type']} "
           f"{manifest['index']['params']} (built in {manifest.get('index_build_seconds', 0):.0f} s); "
           f"{machine_line()}\n")
     print(table(["file", "bytes", "bytes/album"], [(k, f"{v:,}", f"{v / n:.0f}") for k, v in files.items()]))
@@ -276,8 +328,10 @@ def main(argv: List[str] = None) -> int:
                 [(f"{r['nprobe']}{' (default)' if r['default'] else ''}", f"{r['recall@10']:.3f}",
                   f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}") for r in sweep]))
     print()
-    print(table(["scenario", "in-process p50 ms", "p99 ms", "HTTP mixed load p50 ms", "p99 ms", "req/s"],
+    print(table(["scenario", "in-process p50 ms", "p99 ms", "HTTP alone p50 ms", "p99 ms",
+                 "HTTP mixed load p50 ms", "p99 ms", "req/s"],
                 [(name, f"{in_process[name]['p50_ms']:.1f}", f"{in_process[name]['p99_ms']:.1f}",
+                  f"{http['quiet'][name]['p50_ms']:.1f}", f"{http['quiet'][name]['p99_ms']:.1f}",
                   f"{http['scenarios'][name]['p50_ms']:.1f}", f"{http['scenarios'][name]['p99_ms']:.1f}",
                   f"{http['scenarios'][name]['requests_per_s']:.1f}") for name in scenarios]))
     print(f"\nIndexStore.open: {load_seconds:.1f} s, +{mib(loaded_rss):,.0f} MiB RSS; this process after "
@@ -285,8 +339,8 @@ def main(argv: List[str] = None) -> int:
           f"{http['startup_seconds']:.0f} s, RSS idle {mib(http['idle_rss']):,.0f} MiB, peak "
           f"{mib(http['peak_rss']):,.0f} MiB (PSS {mib(http['peak_pss']):,.0f} MiB) over "
           f"{args.duration} s of mixed load, after {mib(http['after_rss']):,.0f} MiB")
-    path = write_result(f"serving_scale-{n}", {
-        "albums": n, "index": manifest["index"], "files": files, "faiss": sweep,
+    path = write_result(f"serving_scale-{n}{'-calibrated' if calibrated else ''}", {
+        "albums": n, "generator": manifest["inputs"]["synthetic"], "index": manifest["index"], "files": files, "faiss": sweep,
         "in_process": in_process, "http": http, "load_seconds": load_seconds,
         "loaded_rss": loaded_rss, "process_rss": process_rss,
         "index_build_seconds": manifest.get("index_build_seconds")})

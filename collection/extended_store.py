@@ -9,11 +9,11 @@ they can never be recommended.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Sequence
+from typing import Any, Dict, Iterable, List, Sequence, Set
 
 import numpy as np
 
-from recommender.items import album_url
+from recommender.items import album_url, artist_keys
 from recommender.store import IndexStore
 from recommender.tags import album_tags
 
@@ -50,6 +50,15 @@ class ExtendedStore:
         found = self._store.albums([a for a in ids if a < self.base_count])
         found.update({a: self._extra_albums[a] for a in ids if a in self._extra_albums})
         return found
+
+    def artists_of_albums(self, album_ids: Iterable[int]) -> Dict[int, Set[Any]]:
+        ids = [int(a) for a in album_ids]
+        found = self._store.artists_of_albums([a for a in ids if a < self.base_count])
+        found.update({a: set(artist_keys(self._extra_albums[a])) for a in ids if a in self._extra_albums})
+        return found
+
+    def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
+        return set().union(*self.artists_of_albums(album_ids).values())
 
     def album_tags(self, album_ids: Iterable[int]) -> Dict[int, List[str]]:
         ids = [int(a) for a in album_ids]

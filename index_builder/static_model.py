@@ -20,6 +20,8 @@ loops over texts in Python) and splits large batches over one process per core.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -28,7 +30,7 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -105,6 +107,21 @@ def static_key(model: str, pca_dims: int = PCA_DIMS) -> str:
     return f"static({model_key(source)},pca{pca_dims},r{RECIPE})@model2vec-{version}"
 
 
+@contextlib.contextmanager
+def progress_bars_off() -> Iterator[None]:
+    """No tqdm bar while inside (model2vec's distiller draws one and has no option
+    against it). TQDM_DISABLE would not do: tqdm reads it once, when first imported,
+    which the build's own bars have done already."""
+    import tqdm
+
+    original = tqdm.tqdm.__init__
+    tqdm.tqdm.__init__ = functools.partialmethod(original, disable=True)
+    try:
+        yield
+    finally:
+        tqdm.tqdm.__init__ = original
+
+
 def distilled_folder(model: str, export_dir: Optional[Path], pca_dims: int = PCA_DIMS,
                      progress: bool = True) -> Path:
     """The folder of the static model, distilled (once) if it is not there yet."""
@@ -129,16 +146,12 @@ def distilled_folder(model: str, export_dir: Optional[Path], pca_dims: int = PCA
     except ImportError as exc:
         raise ModelError("--model static needs model2vec's distiller: `pip install "
                          "'model2vec[distill]'`") from exc
-    quiet = {} if progress or "TQDM_DISABLE" in os.environ else {"TQDM_DISABLE": "1"}
-    os.environ.update(quiet)  # model2vec's own progress bar (distill has no option for it)
     try:
-        static = distill(model_name=str(source_path), pca_dims=pca_dims, device="cpu")
+        with contextlib.nullcontext() if progress else progress_bars_off():
+            static = distill(model_name=str(source_path), pca_dims=pca_dims, device="cpu")
     except Exception as exc:  # torch/transformers raise many kinds; the user needs one line
         raise ModelError(f"cannot distil a static model from {source_path} "
                          f"({exc.__class__.__name__}: {str(exc)[:300]})") from exc
-    finally:
-        for name in quiet:
-            os.environ.pop(name, None)
     _unpad(static.tokenizer)
     tmp = target.with_name(target.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)

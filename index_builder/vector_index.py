@@ -24,6 +24,9 @@ DEFAULT_MEMORY_BUDGET = 8 << 30
 HNSW_MAX_VECTORS = 1_500_000
 HNSW_M = 32
 ADD_BATCH = 50_000
+# One query's scan on an IVF index, in 8-bit codes: ~6 ms here at 256 dimensions, within
+# the 10 ms p99 of one album's neighbours (see default_params)
+QUERY_SCAN_CODES = 100_000
 
 
 def estimated_bytes(index_type: str, n: int, dim: int) -> int:
@@ -57,8 +60,13 @@ def default_params(index_type: str, n: int) -> Dict[str, Any]:
         nlist = int(min(65536, max(16, 4 * math.sqrt(n))))
         # probing 1/64 of the lists: recall@10 0.92 at 1M clustered 384-d vectors (2 ms),
         # 0.97 at 5M (8 ms); ivf_sq8 is picked only for the largest catalogues, where
-        # 1/32 would double the latency for one point of recall (bench/index_types.py)
-        return {"nlist": nlist, "nprobe": max(8, nlist // 64)}
+        # 1/32 would double the latency for one point of recall (bench/index_types.py).
+        # A list holds sqrt(n)/4 albums, so 1/64 of them grows with the catalogue: above
+        # ~6M albums at most QUERY_SCAN_CODES codes are probed (10M calibrated static
+        # vectors: 1/128 of the lists still found 0.952 of the ten nearest, 1/64 0.967
+        # at twice the time; docs/benchmarks.md, "Serving at scale").
+        per_list = max(1.0, n / nlist)
+        return {"nlist": nlist, "nprobe": max(8, min(nlist // 64, int(QUERY_SCAN_CODES / per_list)))}
     return {}
 
 

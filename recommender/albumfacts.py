@@ -21,6 +21,7 @@ these.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -28,8 +29,9 @@ from typing import Dict, Hashable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import facts_sql
 from .items import VARIOUS_ARTISTS_ID
-from .tags import ListColumn, csr_rows, tag_keys_json
+from .tags import ListColumn, csr_rows
 
 
 def artist_keys_json(artists_json: str) -> List[Hashable]:
@@ -127,9 +129,15 @@ class AlbumFacts:
     related_indptr: np.ndarray     # artist value -> related artist values: CSR, symmetric
     related_values: np.ndarray
 
+    @functools.cached_property
+    def most_versions(self) -> float:
+        """The largest version count (0 on a masters-only build): one pass, kept, as
+        requests ask for it at every fit and a pass over 10M albums costs 5 ms."""
+        return float(self.versions.max(initial=0))
+
     @property
     def has_versions(self) -> bool:
-        return bool(self.versions.max(initial=0) > 0)
+        return self.most_versions > 0
 
     @property
     def has_relations(self) -> bool:
@@ -161,24 +169,21 @@ class AlbumFacts:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, where: str = "the index") -> "AlbumFacts":
-        rows = conn.execute(
-            "SELECT album_id, artists, genres, styles, year, labels, label, release_count "
-            "FROM albums ORDER BY album_id").fetchall()
-        if [r[0] for r in rows] != list(range(len(rows))):
+        size, last = conn.execute("SELECT count(*), max(album_id) FROM albums").fetchone()
+        if size and (last != size - 1 or conn.execute(
+                "SELECT min(album_id) FROM albums").fetchone()[0] != 0):
             raise ValueError(f"{where}: album ids are not 0..N-1; rebuild the index")
-        artists = [artist_keys_json(r[1]) for r in rows]
         edges = np.zeros((0, 2), dtype=np.int64)
+        names: Dict[str, int] = {}
         if _artist_tables(conn):
             edges = _edges(conn)
-            names = _ids_of_names(conn, [k for keys in artists for k in keys if isinstance(k, str)])
-            if names:
-                artists = [[names.get(k, k) for k in keys] for keys in artists]
-        return cls.build(
-            artists=artists,
-            tags=[tag_keys_json(r[2], r[3]) for r in rows],
-            years=[r[4] for r in rows],
-            labels=[label_keys_json(r[5], r[6]) for r in rows],
-            versions=[r[7] or 0 for r in rows],
+            names = _ids_of_names(conn, facts_sql.credited_names(conn))
+        return cls.from_columns(
+            artist_column=facts_sql.artist_column(conn, size, names),
+            tag_column=facts_sql.tag_column(conn, size),
+            year=facts_sql.numbers(conn, "year", size, np.nan),
+            label_column=facts_sql.label_column(conn, size),
+            versions=facts_sql.numbers(conn, "release_count", size, 0.0),
             relations=edges)
 
     @classmethod
@@ -186,10 +191,19 @@ class AlbumFacts:
               years: Sequence, labels: Sequence[Sequence[Hashable]],
               versions: Sequence[int],
               relations: Optional[np.ndarray] = None) -> "AlbumFacts":
-        """`relations`: (artist id, related artist id) rows (either direction)."""
-        size = len(artists)
-        artist_column = ListColumn.build(artists)
-        tag_column = ListColumn.build(tags)
+        """From one list per album; `relations`: (artist id, related artist id) rows
+        (either direction)."""
+        return cls.from_columns(
+            artist_column=ListColumn.build(artists), tag_column=ListColumn.build(tags),
+            year=np.array([y if y else np.nan for y in years], dtype=np.float64),
+            label_column=ListColumn.build(labels),
+            versions=np.asarray(versions, dtype=np.float64), relations=relations)
+
+    @classmethod
+    def from_columns(cls, artist_column: ListColumn, tag_column: ListColumn, year: np.ndarray,
+                     label_column: ListColumn, versions: np.ndarray,
+                     relations: Optional[np.ndarray] = None) -> "AlbumFacts":
+        size = artist_column.rows
         df = np.bincount(tag_column.indices, minlength=tag_column.size).astype(np.float64)
         idf = np.log(max(size, 1) / np.maximum(df, 1.0))
         # Albums of each artist: sort the (artist, album) pairs of the CSR rows by artist.
@@ -200,9 +214,7 @@ class AlbumFacts:
             artist_column, np.zeros((0, 2), np.int64) if relations is None
             else np.asarray(relations, dtype=np.int64).reshape(-1, 2))
         return cls(size=size, artists=artist_column, tags=tag_column, tag_idf=idf,
-                   year=np.array([y if y else np.nan for y in years], dtype=np.float64),
-                   labels=ListColumn.build(labels),
-                   versions=np.asarray(versions, dtype=np.float64),
+                   year=year, labels=label_column, versions=versions,
                    artist_indptr=indptr, artist_albums=owners[order].astype(np.int64),
                    related_indptr=related_indptr, related_values=related_values)
 

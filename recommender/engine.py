@@ -52,7 +52,7 @@ from . import explain, strategies, tags, taste
 from .diversity import select
 from .filters import CandidateFilters
 from .items import to_item
-from .store import IndexStore
+from .store import REQUEST_SCAN_CODES, IndexStore
 
 # "learned": the per-collector blend of `recommender.taste` (similarity, artists,
 # IDF genre/style, years, popularity) with weights fitted on the collection itself.
@@ -170,12 +170,18 @@ class Recommender:
                        cap_within=CAP_WITHIN)
         chosen = [pool[i] for i in picks]
         contributors = explain.top_contributors(pool_vectors[picks], owned, owned_vectors, w)
+        owned_artists = self.store.artists_of_albums(owned.tolist())
+        owned_keys = set().union(*owned_artists.values())
+        links = self.store.artist_links({a.get("id") for album in chosen for a in album["artists"]},
+                                        owned_keys)
+        if links:
+            contributors = explain.with_related(contributors, chosen, pool_vectors[picks], links,
+                                                owned, owned_vectors, w, owned_artists)
         owned_albums = self.store.albums({a for ids in contributors for a in ids})
-        reasons = explain.because(chosen, contributors, owned_albums, owned_refs)
+        reasons = explain.because(chosen, contributors, owned_albums, owned_refs, links)
         items = [to_item(album, pool_scores[i], reason)
                  for i, album, reason in zip(picks, chosen, reasons)]
-        artist_list = explain.new_artists(pool, pool_scores, self.store.artist_keys(owned.tolist()),
-                                          limit=artists)
+        artist_list = explain.new_artists(pool, pool_scores, owned_keys, limit=artists)
         return Recommendations(items, artist_list, strategy, int(owned.size), candidates=len(ids))
 
     def neighbours(self, album_id: int, k: int = 20) -> List[Dict[str, Any]]:
@@ -289,17 +295,17 @@ class Recommender:
                 queries, qw = strategies.mean_profile(owned_vectors, w), np.ones(1, np.float32)
             else:
                 queries, qw = strategies.kmeans_tastes(owned_vectors, w)
-            sims, ids = self.store.search(queries, depth + min(n, depth))
+            sims, ids = self.store.search(queries, depth + min(n, depth), REQUEST_SCAN_CODES)
             return strategies.aggregate_neighbours("max", sims, ids, qw)
         budget = self.query_budget()
         if n <= budget:
-            sims, ids = self.store.search(owned_vectors, depth)
+            sims, ids = self.store.search(owned_vectors, depth, REQUEST_SCAN_CODES)
             return strategies.aggregate_neighbours(strategy, sims, ids, w)
         # Large collection: search the taste centroids only (candidate generation),
         # then rescore the best candidates exactly against every owned album.
         centroids, _ = strategies.kmeans_tastes(owned_vectors, w, min(budget, strategies.MAX_CLUSTERS))
         per_taste = min(self.store.album_count, depth + 2 * n // len(centroids))
-        sims, ids = self.store.search(centroids, per_taste)
+        sims, ids = self.store.search(centroids, per_taste, REQUEST_SCAN_CODES)
         approx_ids, _ = strategies.aggregate_neighbours("max", sims, ids, np.ones(len(centroids), np.float32))
         approx_ids = approx_ids[~np.isin(approx_ids, blocked)][:max(self.rescore_pool, pool_size)]
         vectors = self.store.album_vectors(approx_ids)

@@ -112,6 +112,12 @@ class PublishedIndex:
             if self._store is not None and self._store.build_id == build_id:
                 return
             store = self._loader(self.index_dir)
+            # The learned ranking's facts are read here, before the swap, not by the first
+            # request: at 10M albums that takes minutes, and in a gunicorn master (the app
+            # is preloaded) the workers then share them instead of each building its own.
+            warm = getattr(store, "album_facts", None)
+            if warm is not None:
+                warm()
             self._store = store  # one reference assignment: atomic for readers
             self.last_error = None
             log.info("serving index build %s from %s", store.build_id, self.index_dir)

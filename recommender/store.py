@@ -32,6 +32,16 @@ _CHUNK = 5000
 # from this many queries on. This faiss build ships with 128,000, which made a
 # 100-album collection on a 3,000-album index 5x slower (18 ms against 3.8 ms).
 BLAS_THRESHOLD = 20
+# A search for many owned albums at once (a collection's tastes) scans at most this many
+# 8-bit codes in all on an IVF index. The default probing suits one album's neighbours;
+# at 10M albums it scans ~100,000 codes a query (~6 ms here), and a collection's twelve
+# taste queries took 120 ms at the old default. Probing fewer lists per taste costs the
+# candidates little: at 10M calibrated albums the twelve tastes found 0.57 of the exact
+# top 50 by similarity within 200,000 codes (18 ms), 0.60 at full depth (150 ms); what
+# loses the rest is the summary in twelve tastes, not the probing (docs/benchmarks.md,
+# "Serving at scale").
+REQUEST_SCAN_CODES = 200_000
+MIN_NPROBE = 8
 
 
 def _tune_faiss() -> None:
@@ -74,6 +84,7 @@ class IndexStore:
         self._tag_lock = threading.Lock()
         self._album_facts: Optional[AlbumFacts] = None
         self._facts_lock = threading.Lock()
+        self._artist_links: Optional[bool] = None
         self._check_catalog()
 
     @classmethod
@@ -151,11 +162,7 @@ class IndexStore:
         exact catalogue scoring of `Recommender.score_catalogue` needs it)."""
         with self._tag_lock:
             if self._tag_column is None:
-                rows = self.db().execute(
-                    "SELECT album_id, genres, styles FROM albums ORDER BY album_id").fetchall()
-                if [r[0] for r in rows] != list(range(len(rows))):
-                    raise ValueError(f"{self.index_dir}: album ids are not 0..N-1; rebuild the index")
-                self._tag_column = ListColumn.build(tag_keys_json(r[1], r[2]) for r in rows)
+                self._tag_column = self.album_facts().tags
             return self._tag_column
 
     def album_facts(self) -> AlbumFacts:
@@ -166,27 +173,55 @@ class IndexStore:
                 self._album_facts = AlbumFacts.load(self.db(), self.index_dir)
             return self._album_facts
 
-    def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
-        """The artists (see `items.artist_keys`) of these albums.
+    def artists_of_albums(self, album_ids: Iterable[int]) -> Dict[int, Set[Any]]:
+        """album id -> its artists (see `items.artist_keys`; Various left out).
 
         SQLite's json_each unpacks the credits in C: for a 5,000-album collection this
         is several times faster than decoding every row in Python.
         """
         ids = sorted({int(a) for a in album_ids})
-        keys: Set[Any] = set()
+        found: Dict[int, Set[Any]] = {album_id: set() for album_id in ids}
         for chunk in _chunks(ids):
             rows = self.db().execute(
-                "SELECT json_extract(credit.value, '$.id'), json_extract(credit.value, '$.name') "
+                "SELECT albums.album_id, json_extract(credit.value, '$.id'), "
+                "json_extract(credit.value, '$.name') "
                 "FROM albums, json_each(albums.artists) AS credit "
                 f"WHERE albums.album_id IN ({','.join('?' * len(chunk))})", chunk)
-            for artist_id, name in rows:
-                if artist_id is not None:
-                    keys.add(artist_id)
-                elif name:
-                    keys.add(name.casefold())
-        keys.discard(VARIOUS_ARTISTS_ID)
-        keys.discard("various")
-        return keys
+            for album_id, artist_id, name in rows:
+                key = artist_id if artist_id is not None else (name.casefold() if name else None)
+                if key is not None and key not in (VARIOUS_ARTISTS_ID, "various"):
+                    found[album_id].add(key)
+        return found
+
+    def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
+        """The artists (see `items.artist_keys`) of these albums."""
+        return set().union(*self.artists_of_albums(album_ids).values())
+
+    def artist_links(self, artist_ids: Iterable[int], related_ids: Iterable[int]
+                     ) -> Dict[Tuple[int, int], str]:
+        """(artist id, related id) -> relation ("alias", "member": the related artist
+        is a member of this one, "group": a group this one belongs to) for the links
+        of the artists dump between the two sets; empty for an index built without
+        --artists."""
+        ours = sorted({int(a) for a in artist_ids if isinstance(a, int)})
+        theirs = {int(a) for a in related_ids if isinstance(a, int)}
+        if not ours or not theirs or not self._has_artist_links():
+            return {}
+        links: Dict[Tuple[int, int], str] = {}
+        for chunk in _chunks(ours):
+            for artist_id, related_id, relation in self.db().execute(
+                    "SELECT artist_id, related_id, relation FROM artist_relations "
+                    f"WHERE artist_id IN ({','.join('?' * len(chunk))})", chunk):
+                if related_id in theirs and related_id != artist_id:
+                    links.setdefault((artist_id, related_id), relation)
+        return links
+
+    def _has_artist_links(self) -> bool:
+        if self._artist_links is None:
+            self._artist_links = bool(self.db().execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                "AND name = 'artist_relations'").fetchone()[0])
+        return self._artist_links
 
     def album_vectors(self, album_ids: Sequence[int]) -> np.ndarray:
         """float32 rows of the vectors file, in the order given."""
@@ -199,10 +234,30 @@ class IndexStore:
         out[order] = self.vectors[rows[order]]
         return out
 
-    def search(self, queries: np.ndarray, k: int) -> Tuple[np.ndarray, np.ndarray]:
-        """FAISS inner-product search, one batched call; -1 ids pad short answers."""
+    def search(self, queries: np.ndarray, k: int, scan_codes: Optional[int] = None
+               ) -> Tuple[np.ndarray, np.ndarray]:
+        """FAISS inner-product search, one batched call; -1 ids pad short answers.
+        scan_codes: the most codes all the queries together may scan on an IVF index
+        (fewer lists probed per query than the index's default where they would exceed
+        it; see REQUEST_SCAN_CODES); None: the default probing."""
         k = max(1, min(int(k), self.album_count))
-        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        nprobe = self.nprobe_within(len(queries), scan_codes)
+        if nprobe is None:
+            return self.index.search(queries, k)
+        import faiss
+
+        return self.index.search(queries, k, params=faiss.SearchParametersIVF(nprobe=nprobe))
+
+    def nprobe_within(self, queries: int, scan_codes: Optional[int]) -> Optional[int]:
+        """The lists each of `queries` IVF queries may probe within `scan_codes`, or None
+        where the default probing fits (and for exact and HNSW indexes)."""
+        nlist, default = getattr(self.index, "nlist", 0), getattr(self.index, "nprobe", 0)
+        if scan_codes is None or not nlist or not default or queries <= 0:
+            return None
+        per_list = self.album_count / nlist
+        nprobe = max(MIN_NPROBE, int(scan_codes / (queries * per_list)))
+        return nprobe if nprobe < default else None
 
     # -- ids -> albums ------------------------------------------------------------------
 

@@ -82,6 +82,11 @@ class ListColumn:
     def lengths(self) -> np.ndarray:
         return np.diff(self.indptr)
 
+    def lengths_of(self, album_ids: np.ndarray) -> np.ndarray:
+        """`lengths[album_ids]` without the whole column's `lengths`."""
+        ids = np.asarray(album_ids, dtype=np.int64)
+        return self.indptr[ids + 1] - self.indptr[ids]
+
     @property
     def empty(self) -> bool:
         return self.indices.size == 0

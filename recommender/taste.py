@@ -125,7 +125,7 @@ def signals(facts: AlbumFacts, profile: Profile, ids: np.ndarray, sim: np.ndarra
     # artist: owned albums sharing one of its artists (itself not counted)
     shared = row_sums(facts.artists, ids, profile.artist_counts)
     if leave_out_self:
-        shared = shared - facts.artists.lengths[ids]
+        shared = shared - facts.artists.lengths_of(ids)
     out[:, 1] = np.log2(1.0 + np.maximum(shared, 0.0))
     # style: IDF-weighted cosine
     idf2 = facts.tag_idf ** 2
@@ -143,7 +143,7 @@ def signals(facts: AlbumFacts, profile: Profile, ids: np.ndarray, sim: np.ndarra
     out[:, 2] = np.divide(dot, denominator, out=np.zeros(ids.size), where=denominator > 0)
     out[:, 3] = _year_signal(facts, profile, ids, leave_out_self)
     if facts.has_versions:
-        top = float(np.log1p(facts.versions.max()))
+        top = float(np.log1p(facts.most_versions))
         out[:, 4] = np.log1p(facts.versions[ids]) / top
     if facts.has_relations:
         related = row_sums(facts.artists, ids, profile.related_counts)

@@ -204,10 +204,20 @@ class Link(_Answer):
     title: str = ""
 
 
+class RelatedArtist(_Answer):
+    """A link of the artists dump between the recommended album's artist and the owned
+    album's, read "<artist>, <relation> <of>"."""
+    artist: str = Field(description="The recommended album's artist.")
+    relation: Literal["alias of", "member of", "group of"]
+    of: str = Field(description="The owned album's artist.")
+
+
 class Shared(_Answer):
     styles: List[str] = []
     label: Optional[str] = None
     artist: Optional[str] = None
+    related: Optional[RelatedArtist] = Field(
+        None, description="Set when the index was built with --artists and no artist is the same.")
 
 
 class Because(_Answer):

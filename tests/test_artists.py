@@ -101,3 +101,41 @@ def test_real_artists_dumps_of_every_format_parse(tmp_path: Path):
     finally:
         source.close()
     assert {(26, "member"), (27, "member")} <= set(duo.links)
+
+
+def test_because_names_the_related_artist(tmp_path: Path):
+    """A recommendation by an artist related to an owned one says how, in `because`."""
+    from recommender.engine import Recommender
+    from recommender.store import IndexStore
+
+    result = run("build", "--releases", EDGE_RELEASES, "--masters", EDGE_MASTERS,
+                 "--artists", EDGE_ARTISTS, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    store = IndexStore.open(str(tmp_path))
+    albums = store.albums_of_releases([102, 103, 104])
+    assert store.artist_links([11, 12, 13], [13, 14]) == {(11, 13): "alias", (12, 14): "member"}
+
+    def related(owned_release: int, shown_release: int):
+        items = Recommender(store).recommend([albums[owned_release]], k=10).items
+        item = next(i for i in items if i["album_id"] == albums[shown_release])
+        return [reason["shared"]["related"] for reason in item["because"]]
+
+    assert related(103, 102) == [{"artist": "Alpha", "relation": "alias of", "of": "Gamma"}]  # as credited
+    beta_album = store.albums_of_masters([501])[501]
+    items = Recommender(store).recommend([albums[104]], k=10).items
+    reasons = next(i["because"] for i in items if i["album_id"] == beta_album)
+    assert [r["shared"]["related"] for r in reasons] == [
+        {"artist": "Beta", "relation": "group of", "of": "Delta"}]
+
+
+def test_without_artists_because_relates_nothing(tmp_path: Path):
+    from recommender.engine import Recommender
+    from recommender.store import IndexStore
+
+    assert run("build", "--releases", EDGE_RELEASES, "--masters", EDGE_MASTERS,
+               "--out", str(tmp_path)).exit_code == 0
+    store = IndexStore.open(str(tmp_path))
+    assert store.artist_links([11, 12], [13, 14]) == {}
+    owned = store.albums_of_releases([104])[104]
+    items = Recommender(store).recommend([owned], k=10).items
+    assert items and all(r["shared"]["related"] is None for i in items for r in i["because"])

@@ -169,3 +169,21 @@ def test_the_server_answers_from_a_float16_static_index(tiny_static: Path, tmp_p
     assert album is not None and 0 not in [n["album_id"] for n in neighbours]
     answer = engine.recommend([0, 1], k=3)
     assert answer.items and not {0, 1} & {item["album_id"] for item in answer.items}
+
+
+def test_progress_bars_off_silences_an_already_imported_tqdm():
+    """model2vec's distiller draws a bar; `--quiet` builds must not show it, though
+    the build imported tqdm (and read TQDM_DISABLE) long before."""
+    import io
+
+    import tqdm
+
+    from index_builder.static_model import progress_bars_off
+
+    quiet, loud = io.StringIO(), io.StringIO()
+    with progress_bars_off():
+        for _ in tqdm.tqdm(range(3), desc="Encoding tokens", file=quiet):
+            pass
+    for _ in tqdm.tqdm(range(3), desc="Encoding tokens", file=loud):
+        pass
+    assert quiet.getvalue() == "" and "Encoding tokens" in loud.getvalue()

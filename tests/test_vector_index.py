@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index_builder.vector_index import (HNSW_MAX_VECTORS, build_index, choose_index_type,
-                                        estimated_bytes, load_index, search)
+from index_builder.vector_index import (HNSW_MAX_VECTORS, QUERY_SCAN_CODES, build_index,
+                                        choose_index_type, default_params, estimated_bytes,
+                                        load_index, search)
 
 
 def test_choice_follows_size_and_memory_budget():
@@ -20,6 +21,17 @@ def test_choice_follows_size_and_memory_budget():
     assert choose_index_type(19_000_000, 384, memory_budget=8 << 30) == "ivf_sq8"
     assert estimated_bytes("ivf_sq8", 10, 384) < estimated_bytes("hnsw_sq8", 10, 384) \
         < estimated_bytes("hnsw", 10, 384)
+
+
+def test_ivf_probes_a_64th_of_the_lists_within_one_query_budget():
+    for n in (1_600_000, 2_000_000, 5_000_000):  # as measured up to 5M: 1/64
+        params = default_params("ivf_sq8", n)
+        assert params["nprobe"] == params["nlist"] // 64
+    for n in (10_000_000, 19_000_000):  # a list holds sqrt(n)/4 albums: the budget caps it
+        params = default_params("ivf_sq8", n)
+        assert params["nprobe"] < params["nlist"] // 64
+        assert params["nprobe"] * n / params["nlist"] <= QUERY_SCAN_CODES
+    assert default_params("ivf_sq8", 10_000)["nprobe"] == 8  # never fewer than 8 lists
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +67,33 @@ def test_auto_uses_an_approximate_index_above_the_threshold(clustered_vectors, t
     info = build_index(str(path), str(tmp_path / "j.faiss"), exact_threshold=1000,
                        memory_budget=6000 * 100, progress=False)
     assert info["type"] == "ivf_sq8"
+
+
+def test_a_collection_search_probes_fewer_lists_within_its_scan_budget(clustered_vectors, tmp_path):
+    """IndexStore.search(..., scan_codes): many queries share one budget of codes on an
+    IVF index; one query, or a budget the default fits in, keeps the default probing."""
+    from types import SimpleNamespace
+
+    from recommender.store import MIN_NPROBE, IndexStore
+
+    path, vectors = clustered_vectors
+    index_path = str(tmp_path / "ivf.faiss")
+    info = build_index(str(path), index_path, index_type="ivf_sq8",
+                       params={"nlist": 60, "nprobe": 30}, progress=False)
+    store = SimpleNamespace(index=load_index(index_path, info), album_count=len(vectors))
+    per_list = len(vectors) / 60
+    assert IndexStore.nprobe_within(store, 12, None) is None
+    assert IndexStore.nprobe_within(store, 1, 10 ** 9) is None  # the default fits
+    assert IndexStore.nprobe_within(store, 12, int(12 * 10 * per_list)) == 10
+    assert IndexStore.nprobe_within(store, 12, 1) == MIN_NPROBE
+    flat = build_index(str(path), str(tmp_path / "flat.faiss"), index_type="flat", progress=False)
+    assert IndexStore.nprobe_within(SimpleNamespace(index=load_index(str(tmp_path / "flat.faiss"), flat),
+                                                    album_count=len(vectors)), 12, 1) is None
+    # The budgeted search is the index's own search at that probing, the default untouched.
+    store.nprobe_within = lambda queries, codes: IndexStore.nprobe_within(store, queries, codes)
+    budget = int(12 * 10 * per_list)
+    _, budgeted = IndexStore.search(store, vectors[:12], 10, budget)
+    assert store.index.nprobe == 30
+    store.index.nprobe = 10
+    _, expected = search(store.index, vectors[:12], 10)
+    np.testing.assert_array_equal(budgeted, expected)

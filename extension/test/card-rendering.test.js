@@ -70,6 +70,28 @@ test("the because line only when the page asks for it, saying own or want", () =
     "Because you own Moon Safari (Air) and want Dummy (Portishead)");
 });
 
+test("the because line says how a related artist is related", () => {
+  const document = blank_document();
+  const reason = (relation) => ({
+    release_id: 7, title: "OK Computer", artist: "Radiohead",
+    shared: { styles: [], label: null, artist: null, related: { artist: "Thom Yorke", relation, of: "Radiohead" } },
+  });
+  const line = (...because) => render_card(document, { ...ITEM, artist: "Thom Yorke", because }, { explain: true })
+    .querySelector(".because");
+  assert.equal(line(reason("member of")).textContent,
+    "Because you own OK Computer (Radiohead) Thom Yorke is a member of Radiohead.");
+  assert.equal(line(reason("group of")).querySelector(".related-artist").textContent, "Radiohead is a member of Thom Yorke.");
+  assert.equal(line(reason("alias of")).querySelector(".related-artist").textContent, "Thom Yorke is another name of Radiohead.");
+  // The same link behind two reasons is said once.
+  assert.equal(line(reason("member of"), reason("member of")).querySelector(".related-artist").textContent,
+    "Thom Yorke is a member of Radiohead.");
+  // Unknown relations and bad fields: nothing said.
+  for (const related of [{ artist: "X", relation: "toString", of: "Y" }, { artist: "", relation: "member of", of: "Y" }, "member of", null]) {
+    const card = render_card(document, { ...ITEM, because: [{ title: "OK Computer", shared: { related } }] }, { explain: true });
+    assert.equal(card.querySelector(".related-artist"), null);
+  }
+});
+
 test("listen links: the dump's video, then Spotify and Apple Music searches for artist and title", () => {
   const document = blank_document();
   const links = [...render_card(document, ITEM).querySelectorAll(".listen-links a")];

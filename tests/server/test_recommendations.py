@@ -31,7 +31,7 @@ def test_answer_follows_the_contract(client, facts):
             assert item["url"] == f"https://www.discogs.com/release/{item['release_id']}"
         for reason in item["because"]:
             assert set(reason) == {"release_id", "master_id", "title", "artist", "shared"}
-            assert set(reason["shared"]) == {"styles", "label", "artist"}
+            assert set(reason["shared"]) == {"styles", "label", "artist", "related"}
             # `because` names the release the user sent, not the master's main release
             assert reason["release_id"] in facts["electronic_releases"][:20]
         for video in item["listen"]:

@@ -58,9 +58,28 @@ export function because_reasons(item) {
       const title = text_or_null(reason?.title);
       if (!title) return null;
       const artist = text_or_null(reason?.artist);
-      return { text: artist ? `${title} (${artist})` : title, wanted: reason?.source === "wantlist" };
+      return {
+        text: artist ? `${title} (${artist})` : title,
+        wanted: reason?.source === "wantlist",
+        related: related_sentence(reason?.shared?.related),
+      };
     })
     .filter(Boolean);
+}
+
+// The API's shared.related ({artist, relation, of}: an artists-dump link between the
+// card's artist and the owned one's) as a sentence; null for anything else.
+const RELATED_SENTENCES = {
+  "member of": (artist, of) => `${artist} is a member of ${of}.`,
+  "group of": (artist, of) => `${of} is a member of ${artist}.`,
+  "alias of": (artist, of) => `${artist} is another name of ${of}.`,
+};
+
+export function related_sentence(related) {
+  const artist = text_or_null(related?.artist);
+  const of = text_or_null(related?.of);
+  const sentence = Object.hasOwn(RELATED_SENTENCES, related?.relation) ? RELATED_SENTENCES[related.relation] : null;
+  return artist && of && sentence ? sentence(artist, of) : null;
 }
 
 export function because_titles(item) {
@@ -172,6 +191,12 @@ function because_paragraph(document, item, verb) {
   if (wanted.length) cite_list(document, paragraph, "want", wanted);
   const more = reasons.length - shown.length;
   if (more > 0) paragraph.append(` and ${more} more`);
+  // A link of the artists dump says why an album by someone new is here at all.
+  const related = [...new Set(reasons.map((reason) => reason.related).filter(Boolean))];
+  if (related.length) {
+    paragraph.append(" ");
+    paragraph.append(element(document, "span", { class_name: "related-artist", text: related.join(" ") }));
+  }
   return paragraph;
 }
 
