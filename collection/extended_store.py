@@ -57,9 +57,6 @@ class ExtendedStore:
         found.update({a: set(artist_keys(self._extra_albums[a])) for a in ids if a in self._extra_albums})
         return found
 
-    def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
-        return set().union(*self.artists_of_albums(album_ids).values())
-
     def album_tags(self, album_ids: Iterable[int]) -> Dict[int, List[str]]:
         ids = [int(a) for a in album_ids]
         found = self._store.album_tags([a for a in ids if a < self.base_count])

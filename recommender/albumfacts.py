@@ -30,27 +30,23 @@ from typing import Dict, Hashable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import facts_sql
-from .items import VARIOUS_ARTISTS_ID
+from .items import artist_key, label_key
 from .tags import ListColumn, csr_rows
 
 
 def artist_keys_json(artists_json: str) -> List[Hashable]:
     """Artist identities of the catalogue's albums.artists JSON (as `items.artist_keys`)."""
-    keys: List[Hashable] = []
-    for artist in json.loads(artists_json) if artists_json else []:
-        name = (artist.get("name") or "").casefold()
-        if artist.get("id") == VARIOUS_ARTISTS_ID or name == "various":
-            continue  # compilations share "Various", not a taste
-        keys.append(artist["id"] if artist.get("id") is not None else name)
-    return keys
+    credits = json.loads(artists_json) if artists_json else []
+    keys = (artist_key(artist.get("id"), artist.get("name")) for artist in credits)
+    return [key for key in keys if key is not None]
 
 
 def label_keys_json(labels_json: str, label: str) -> List[str]:
     names = json.loads(labels_json) if labels_json else []
     if not names and label:
         names = [label]
-    # "Not On Label (X Self-released)" says nothing shared between two albums.
-    return [n.casefold() for n in names if n and not n.casefold().startswith("not on label")]
+    keys = (label_key(name) for name in names)
+    return [key for key in keys if key is not None]
 
 
 def row_sums(column: ListColumn, album_ids: np.ndarray, value_weights: np.ndarray) -> np.ndarray:
@@ -60,7 +56,7 @@ def row_sums(column: ListColumn, album_ids: np.ndarray, value_weights: np.ndarra
     if ids.size == 0 or column.empty:
         return np.zeros(ids.size, dtype=np.float64)
     entries = csr_rows(column.indptr, column.indices, ids)
-    rows = np.repeat(np.arange(ids.size), column.indptr[ids + 1] - column.indptr[ids])
+    rows = np.repeat(np.arange(ids.size), column.lengths_of(ids))
     return np.bincount(rows, weights=value_weights[entries], minlength=ids.size)
 
 

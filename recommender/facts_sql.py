@@ -9,13 +9,14 @@ decoded rows gives (tests/recommender/test_facts_sql.py checks it).
 """
 from __future__ import annotations
 
+import functools
 import sqlite3
-from typing import Callable, Dict, Hashable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Optional, Tuple
 
 import numpy as np
 
-from .items import VARIOUS_ARTISTS_ID
-from .tags import ListColumn
+from .items import artist_key, label_key
+from .tags import ListColumn, tag_key
 
 CHUNK = 200_000
 
@@ -65,18 +66,13 @@ def _column(size: int, streams: Iterable[Iterable[List[Tuple]]],
 
 def artist_column(conn: sqlite3.Connection, size: int,
                   ids_of_names: Optional[Dict[str, int]] = None) -> ListColumn:
-    """albums.artists: the artist id, else the casefolded name (as `items.artist_keys`;
+    """albums.artists: `items.artist_key` of each credit (as `items.artist_keys`;
     `ids_of_names` gives a name its artist's id where one artist has it); Various out."""
     names = ids_of_names or {}
 
     def key(row: Tuple) -> Optional[Hashable]:
-        _, artist_id, name = row
-        if artist_id == VARIOUS_ARTISTS_ID:
-            return None
-        folded = (name or "").casefold()
-        if folded == "various":
-            return None
-        return artist_id if artist_id is not None else names.get(folded, folded)
+        found = artist_key(row[1], row[2])
+        return names.get(found, found) if isinstance(found, str) else found
 
     return _column(size, [_entries(conn, (
         "SELECT albums.album_id, json_extract(credit.value, '$.id'), "
@@ -93,42 +89,29 @@ def credited_names(conn: sqlite3.Connection) -> List[str]:
 
 def tag_column(conn: sqlite3.Connection, size: int) -> ListColumn:
     """albums.genres then albums.styles as `tags.tag_keys` ("g:rock", "s:krautrock")."""
-    cache: Dict[Tuple[int, str], Optional[str]] = {}
+    @functools.lru_cache(maxsize=None)  # a few hundred distinct tags over millions of rows
+    def key_of(kind: str, value: Any) -> Optional[str]:
+        return tag_key(kind, value) if isinstance(value, str) and value else None
 
-    def stream(column: str, prefix: str):
+    def stream(column: str, kind: str):
         for rows in _entries(conn, f"SELECT albums.album_id, tag.value FROM albums, "
                                    f"json_each(albums.{column}) AS tag ORDER BY albums.album_id"):
-            yield [(album_id, prefix, value) for album_id, value in rows]
+            yield [(album_id, kind, value) for album_id, value in rows]
 
-    def key(row: Tuple) -> Optional[str]:
-        _, prefix, value = row
-        found = cache.get((prefix, value), 0)
-        if found == 0:
-            found = cache[(prefix, value)] = (f"{prefix}:{value.casefold()}"
-                                              if isinstance(value, str) and value else None)
-        return found
-
-    return _column(size, [stream("genres", "g"), stream("styles", "s")], key)
+    return _column(size, [stream("genres", "g"), stream("styles", "s")],
+                   lambda row: key_of(row[1], row[2]))
 
 
 def label_column(conn: sqlite3.Connection, size: int) -> ListColumn:
     """albums.labels (albums.label where the list is empty), casefolded, "Not On Label"
-    left out (as `albumfacts.label_keys_json`)."""
-    cache: Dict[str, Optional[str]] = {}
-
-    def key(row: Tuple) -> Optional[str]:
-        name = row[1]
-        if name not in cache:
-            folded = name.casefold() if isinstance(name, str) else ""
-            cache[name] = folded if folded and not folded.startswith("not on label") else None
-        return cache[name]
-
+    left out (`items.label_key`, as `albumfacts.label_keys_json`)."""
+    key_of = functools.lru_cache(maxsize=None)(label_key)
     return _column(size, [
         _entries(conn, "SELECT albums.album_id, label.value FROM albums, "
                        "json_each(albums.labels) AS label ORDER BY albums.album_id"),
         _entries(conn, "SELECT album_id, label FROM albums WHERE label IS NOT NULL AND label != '' "
                        "AND (labels IS NULL OR labels = '' OR json_array_length(labels) = 0) "
-                       "ORDER BY album_id")], key)
+                       "ORDER BY album_id")], lambda row: key_of(row[1]))
 
 
 def numbers(conn: sqlite3.Connection, column: str, size: int, missing: float) -> np.ndarray:

@@ -67,11 +67,23 @@ def to_item(album: Dict[str, Any], score: Optional[float] = None,
     return item
 
 
+def artist_key(artist_id: Optional[int], name: Optional[str]) -> Optional[Any]:
+    """One credit's identity: its artist id, or its casefolded name when it has none;
+    None for Various (compilations share "Various", not a taste)."""
+    folded = (name or "").casefold()
+    if artist_id == VARIOUS_ARTISTS_ID or folded == "various":
+        return None
+    return artist_id if artist_id is not None else folded
+
+
 def artist_keys(album: Dict[str, Any]) -> List[Any]:
-    """Identities of an album's artists (id, or name when the credit has no id), Various left out."""
-    keys = []
-    for artist in album["artists"]:
-        if artist.get("id") == VARIOUS_ARTISTS_ID or artist["name"].casefold() == "various":
-            continue
-        keys.append(artist["id"] if artist.get("id") is not None else artist["name"].casefold())
-    return keys
+    """Identities of an album's artists (`artist_key` of each credit), Various left out."""
+    keys = (artist_key(artist.get("id"), artist["name"]) for artist in album["artists"])
+    return [key for key in keys if key is not None]
+
+
+def label_key(name: Optional[str]) -> Optional[str]:
+    """A label's identity, casefolded; None for "Not On Label (X Self-released)", which
+    says nothing shared between two albums."""
+    folded = name.casefold() if isinstance(name, str) else ""
+    return folded if folded and not folded.startswith("not on label") else None

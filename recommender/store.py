@@ -80,8 +80,6 @@ class IndexStore:
         self.album_count, self.dimension = (int(x) for x in self.vectors.shape)
         self._local = threading.local()
         self._first_conn: Optional[sqlite3.Connection] = None
-        self._tag_column: Optional[ListColumn] = None
-        self._tag_lock = threading.Lock()
         self._album_facts: Optional[AlbumFacts] = None
         self._facts_lock = threading.Lock()
         self._artist_links: Optional[bool] = None
@@ -158,12 +156,9 @@ class IndexStore:
         return found
 
     def tag_column(self) -> ListColumn:
-        """Every album's tags, row = album id: read once per store, on first use (the
-        exact catalogue scoring of `Recommender.score_catalogue` needs it)."""
-        with self._tag_lock:
-            if self._tag_column is None:
-                self._tag_column = self.album_facts().tags
-            return self._tag_column
+        """Every album's tags, row = album id: the album facts' (the exact catalogue
+        scoring of `Recommender.score_catalogue` needs it)."""
+        return self.album_facts().tags
 
     def album_facts(self) -> AlbumFacts:
         """Every album's artists, IDF-weighted tags, year, labels and versions
@@ -192,10 +187,6 @@ class IndexStore:
                 if key is not None and key not in (VARIOUS_ARTISTS_ID, "various"):
                     found[album_id].add(key)
         return found
-
-    def artist_keys(self, album_ids: Iterable[int]) -> Set[Any]:
-        """The artists (see `items.artist_keys`) of these albums."""
-        return set().union(*self.artists_of_albums(album_ids).values())
 
     def artist_links(self, artist_ids: Iterable[int], related_ids: Iterable[int]
                      ) -> Dict[Tuple[int, int], str]:

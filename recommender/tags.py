@@ -25,10 +25,15 @@ from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Seque
 import numpy as np
 
 
+def tag_key(kind: str, value: str) -> str:
+    """One tag: "g" (genre) or "s" (style) and the casefolded value ("s:krautrock")."""
+    return f"{kind}:{value.casefold()}"
+
+
 def tag_keys(genres: Optional[Iterable[str]], styles: Optional[Iterable[str]]) -> List[str]:
     """An album's genre and style tags, kept apart ("g:" / "s:") and casefolded."""
-    return ([f"g:{g.casefold()}" for g in genres or [] if g]
-            + [f"s:{s.casefold()}" for s in styles or [] if s])
+    return ([tag_key("g", g) for g in genres or [] if g]
+            + [tag_key("s", s) for s in styles or [] if s])
 
 
 def tag_keys_json(genres_json: Optional[str], styles_json: Optional[str]) -> List[str]:
@@ -102,7 +107,7 @@ class ListColumn:
         ids = np.asarray(album_ids, dtype=np.int64).reshape(-1)
         if ids.size == 0:
             return out
-        lengths = self.indptr[ids + 1] - self.indptr[ids]
+        lengths = self.lengths_of(ids)
         entries = csr_rows(self.indptr, self.indices, ids)
         w = (np.ones(ids.size) if weights is None
              else np.asarray(weights, dtype=np.float64).reshape(ids.size))
