@@ -24,9 +24,9 @@ DEFAULT_MEMORY_BUDGET = 8 << 30
 HNSW_MAX_VECTORS = 1_500_000
 HNSW_M = 32
 ADD_BATCH = 50_000
-# One query's scan on an IVF index, in 8-bit codes: ~6 ms here at 256 dimensions, within
-# the 10 ms p99 of one album's neighbours (see default_params)
-QUERY_SCAN_CODES = 100_000
+# One query's scan on an IVF index, in 8-bit codes: ~4.5 ms here at 256 dimensions, so
+# one album's neighbours stay within their 10 ms p99 over HTTP (see default_params)
+QUERY_SCAN_CODES = 80_000
 
 
 def estimated_bytes(index_type: str, n: int, dim: int) -> int:
@@ -62,9 +62,10 @@ def default_params(index_type: str, n: int) -> Dict[str, Any]:
         # 0.97 at 5M (8 ms); ivf_sq8 is picked only for the largest catalogues, where
         # 1/32 would double the latency for one point of recall (bench/index_types.py).
         # A list holds sqrt(n)/4 albums, so 1/64 of them grows with the catalogue: above
-        # ~6M albums at most QUERY_SCAN_CODES codes are probed (10M calibrated static
-        # vectors: 1/128 of the lists still found 0.952 of the ten nearest, 1/64 0.967
-        # at twice the time; docs/benchmarks.md, "Serving at scale").
+        # ~5M albums at most QUERY_SCAN_CODES codes are probed (10M calibrated static
+        # vectors, nprobe 101 of 12,649 lists: 0.95 of the ten nearest by the codes,
+        # 0.97 as one album's neighbours are served, rescored; 126 lists added 0.01 for
+        # 1.4 ms more; docs/benchmarks.md, "Serving at scale").
         per_list = max(1.0, n / nlist)
         return {"nlist": nlist, "nprobe": max(8, min(nlist // 64, int(QUERY_SCAN_CODES / per_list)))}
     return {}
@@ -148,7 +149,36 @@ def load_index(index_path: str, description: Dict[str, Any], mmap: bool = False)
     flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
     index = faiss.read_index(index_path, flags)
     apply_search_params(index, description["type"], description.get("params", {}))
+    if description["type"] == "ivf_sq8":
+        graph_coarse_quantizer(index)
     return index
+
+
+# The coarse search of an IVF query compares it with every list's centroid: 1.2 ms of
+# the 2.3 ms floor of one query at 10M albums (12,649 lists), and a collection pays it
+# once per taste. A small HNSW graph over the centroids finds the lists to probe in
+# 0.1 ms (0.999 of the exact lists at efSearch 256), and building it at load takes
+# 0.6 s (docs/benchmarks.md, "Serving at scale"). The file keeps the flat quantizer
+# the builder trained, so the graph is a serving-time choice.
+QUANTIZER_M = 32
+QUANTIZER_EF = 256
+
+
+def graph_coarse_quantizer(index) -> None:
+    """Replace an IVF index's flat coarse quantizer by an HNSW graph of its centroids
+    (in place; efSearch at least twice the probing, so nearly exact lists)."""
+    import faiss
+
+    ivf = faiss.extract_index_ivf(index)
+    flat = ivf.quantizer
+    graph = faiss.IndexHNSWFlat(ivf.d, QUANTIZER_M, ivf.metric_type)
+    graph.hnsw.efConstruction = 80
+    graph.hnsw.efSearch = max(QUANTIZER_EF, 2 * int(ivf.nprobe))
+    graph.add(flat.reconstruct_n(0, flat.ntotal))
+    if ivf.own_fields:
+        flat.this.acquire()  # the flat quantizer is freed with its Python proxy
+    graph.this.disown()  # and the graph is the index's to free
+    ivf.quantizer, ivf.own_fields = graph, True
 
 
 def search(index, queries: np.ndarray, k: int) -> Tuple[np.ndarray, np.ndarray]:

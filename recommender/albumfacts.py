@@ -31,7 +31,7 @@ import numpy as np
 
 from . import facts_sql
 from .items import artist_key, label_key
-from .tags import ListColumn, csr_rows
+from .tags import ListColumn, SparseCounts, csr_rows
 
 
 def artist_keys_json(artists_json: str) -> List[Hashable]:
@@ -49,7 +49,8 @@ def label_keys_json(labels_json: str, label: str) -> List[str]:
     return [key for key in keys if key is not None]
 
 
-def row_sums(column: ListColumn, album_ids: np.ndarray, value_weights: np.ndarray) -> np.ndarray:
+def row_sums(column: ListColumn, album_ids: np.ndarray,
+             value_weights: "np.ndarray | SparseCounts") -> np.ndarray:
     """For each given album, the sum of `value_weights` over its values (a subset of
     `ListColumn.sum_per_album`, so a few hundred candidates cost what they are)."""
     ids = np.asarray(album_ids, dtype=np.int64).reshape(-1)
@@ -145,18 +146,17 @@ class AlbumFacts:
         indptr, values = _relation_csr(self.artists, np.asarray(edges, dtype=np.int64).reshape(-1, 2))
         return dataclasses.replace(self, related_indptr=indptr, related_values=values)
 
-    def related_counts(self, artist_counts: np.ndarray) -> np.ndarray:
+    def related_counts(self, artist_counts: SparseCounts) -> SparseCounts:
         """Per artist value: the sum of `artist_counts` over the artists related to it
         (owned albums per artist in, owned albums by related artists out). The links
         are symmetric, so each counted artist hands its count to its relations: the
         cost is that of the collection's artists, not of the whole vocabulary."""
         if not self.has_relations:
-            return np.zeros(self.artists.size)
-        counted = np.flatnonzero(artist_counts)
-        lengths = np.diff(self.related_indptr)[counted]
-        return np.bincount(csr_rows(self.related_indptr, self.related_values, counted),
-                           weights=np.repeat(artist_counts[counted], lengths),
-                           minlength=self.artists.size).astype(np.float64)
+            return SparseCounts.of(np.zeros(0, dtype=np.int64))
+        counted = artist_counts.counted()
+        lengths = self.related_indptr[counted + 1] - self.related_indptr[counted]
+        return SparseCounts.of(csr_rows(self.related_indptr, self.related_values, counted),
+                               np.repeat(artist_counts[counted], lengths))
 
     def related_of(self, artist_values: np.ndarray) -> np.ndarray:
         """The artist values related to any of these."""

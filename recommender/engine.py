@@ -192,7 +192,7 @@ class Recommender:
                               ) -> Tuple[Optional[Dict[str, Any]], List[Dict[str, Any]]]:
         """(the album's own record, its neighbours): one catalogue read for both."""
         query = self.store.album_vectors([album_id])
-        sims, ids = self.store.search(query, k + 1)
+        sims, ids = self.store.search(query, k + 1, rescore=True)
         ids, sims = ids[0], sims[0]
         keep = (ids >= 0) & (ids != album_id)
         ranked_ids, ranked = strategies.rank(ids[keep], sims[keep].astype(np.float64))

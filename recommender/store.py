@@ -42,6 +42,13 @@ BLAS_THRESHOLD = 20
 # "Serving at scale").
 REQUEST_SCAN_CODES = 200_000
 MIN_NPROBE = 8
+# Indexes that store 8-bit codes rank by approximate scores: at 1M calibrated vectors
+# the codes alone capped recall@10 near 0.98 however many lists were probed, while
+# their best 100 rescored with the stored vectors reached 1.000 (docs/benchmarks.md,
+# "Serving at scale"). One album's neighbours are rescored so, which lets the builder
+# probe fewer lists for the same recall (index_builder.vector_index.QUERY_SCAN_CODES).
+RESCORE_CANDIDATES = 100
+LOSSY_INDEX_TYPES = ("ivf_sq8", "hnsw_sq8")
 
 
 def _tune_faiss() -> None:
@@ -225,20 +232,39 @@ class IndexStore:
         out[order] = self.vectors[rows[order]]
         return out
 
-    def search(self, queries: np.ndarray, k: int, scan_codes: Optional[int] = None
-               ) -> Tuple[np.ndarray, np.ndarray]:
+    def search(self, queries: np.ndarray, k: int, scan_codes: Optional[int] = None,
+               rescore: bool = False) -> Tuple[np.ndarray, np.ndarray]:
         """FAISS inner-product search, one batched call; -1 ids pad short answers.
         scan_codes: the most codes all the queries together may scan on an IVF index
         (fewer lists probed per query than the index's default where they would exceed
-        it; see REQUEST_SCAN_CODES); None: the default probing."""
+        it; see REQUEST_SCAN_CODES); None: the default probing. rescore: on an index of
+        8-bit codes, take the best RESCORE_CANDIDATES by the codes and rank them by
+        their exact similarity (from the stored vectors) instead."""
         k = max(1, min(int(k), self.album_count))
         queries = np.ascontiguousarray(queries, dtype=np.float32)
+        rescored = rescore and self.manifest.get("index", {}).get("type") in LOSSY_INDEX_TYPES
+        depth = min(max(k, RESCORE_CANDIDATES), self.album_count) if rescored else k
         nprobe = self.nprobe_within(len(queries), scan_codes)
         if nprobe is None:
-            return self.index.search(queries, k)
-        import faiss
+            sims, ids = self.index.search(queries, depth)
+        else:
+            import faiss
 
-        return self.index.search(queries, k, params=faiss.SearchParametersIVF(nprobe=nprobe))
+            sims, ids = self.index.search(queries, depth,
+                                          params=faiss.SearchParametersIVF(nprobe=nprobe))
+        return self._rescored(queries, ids, k) if rescored else (sims, ids)
+
+    def _rescored(self, queries: np.ndarray, ids: np.ndarray, k: int
+                  ) -> Tuple[np.ndarray, np.ndarray]:
+        """Each query's candidates ranked by exact inner product (ties: smaller id), top k."""
+        out_sims = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        out_ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for row, (query, found) in enumerate(zip(queries, ids)):
+            found = np.unique(found[found >= 0])  # sorted: the stable sort keeps smaller ids first
+            exact = self.album_vectors(found) @ query
+            best = np.argsort(-exact, kind="stable")[:k]
+            out_sims[row, :best.size], out_ids[row, :best.size] = exact[best], found[best]
+        return out_sims, out_ids
 
     def nprobe_within(self, queries: int, scan_codes: Optional[int]) -> Optional[int]:
         """The lists each of `queries` IVF queries may probe within `scan_codes`, or None

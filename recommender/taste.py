@@ -36,7 +36,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 
 from .albumfacts import AlbumFacts, row_sums
-from .tags import csr_rows
+from .tags import SparseCounts, csr_rows
 
 SIGNALS = ("sim", "artist", "style", "year", "popularity", "related")
 # The fixed point of the fit (sim's weight is 1: the others are relative to it); chosen
@@ -73,15 +73,15 @@ class Profile:
     owned: np.ndarray
     weights: np.ndarray
     tag_counts: np.ndarray        # weighted owned albums per tag (tags vocabulary)
-    artist_counts: np.ndarray     # owned albums per artist value
-    related_counts: np.ndarray    # owned albums by artists related to each artist value
+    artist_counts: SparseCounts   # owned albums per artist value
+    related_counts: SparseCounts  # owned albums by artists related to each artist value
     year_density: np.ndarray      # owned albums per year, kernel-smoothed
     year_offset: int
 
     @classmethod
     def build(cls, facts: AlbumFacts, owned: np.ndarray, weights: np.ndarray) -> "Profile":
         tag_counts = facts.tags.counts(owned, weights)
-        artist_counts = facts.artists.counts(owned)
+        artist_counts = facts.artists.sparse_counts(owned)
         years = facts.year[owned]
         years = years[~np.isnan(years)].astype(np.int64)
         if years.size:
@@ -189,8 +189,11 @@ def fit(positives: np.ndarray, negatives: np.ndarray, candidates: np.ndarray) ->
     `FIT_RANK_CAP` (a positive beyond the top 100 is lost whatever the weights, so it
     should not steer them); ties: nearest to the default weights."""
     pos = positives @ candidates.T                  # (n, g)
-    neg = negatives @ candidates.T                  # (m, g)
-    above = (neg[None, :, :] > pos[:, None, :]).sum(axis=1)   # (n, g)
+    neg = np.sort(negatives @ candidates.T, axis=0)  # (m, g), each column ascending
+    # negatives strictly above each positive, by binary search in each sorted column
+    # (an n x m x g comparison cost 2 ms of a 100-album request at 10M albums)
+    above = neg.shape[0] - np.stack([np.searchsorted(neg[:, g], pos[:, g], side="right")
+                                     for g in range(candidates.shape[0])], axis=1)
     score = -np.minimum(above, FIT_RANK_CAP).mean(axis=0)
     distance = np.abs(candidates - default_vector()[None, :]).sum(axis=1)
     best = int(np.lexsort((distance, -score))[0])

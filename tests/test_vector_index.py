@@ -97,3 +97,55 @@ def test_a_collection_search_probes_fewer_lists_within_its_scan_budget(clustered
     store.index.nprobe = 10
     _, expected = search(store.index, vectors[:12], 10)
     np.testing.assert_array_equal(budgeted, expected)
+
+
+def test_rescored_search_ranks_the_best_codes_by_exact_similarity(clustered_vectors, tmp_path):
+    """IndexStore.search(..., rescore=True): on an index of 8-bit codes, the best
+    RESCORE_CANDIDATES by the codes, re-ranked by the stored vectors' exact scores."""
+    from recommender.store import RESCORE_CANDIDATES, IndexStore
+
+    path, vectors = clustered_vectors
+    info = build_index(str(path), str(tmp_path / "ivf.faiss"), index_type="ivf_sq8",
+                       params={"nlist": 60, "nprobe": 3}, progress=False)
+    store = IndexStore.__new__(IndexStore)
+    store.index, store.manifest = load_index(str(tmp_path / "ivf.faiss"), info), {"index": info}
+    store.vectors, store.album_count, store.dimension = np.load(path, mmap_mode="r"), *vectors.shape
+    queries = vectors[:60] + 0.05
+    rescored_sims, rescored = store.search(queries, 10, rescore=True)
+    _, candidates = store.index.search(queries, RESCORE_CANDIDATES)
+    for query, sims, found, pool in zip(queries, rescored_sims, rescored, candidates):
+        pool = pool[pool >= 0]
+        exact = vectors[pool] @ query
+        np.testing.assert_array_equal(np.sort(found), np.sort(pool[np.argsort(-exact)[:10]]))
+        np.testing.assert_allclose(sims, vectors[found] @ query, rtol=1e-5)
+        assert np.all(np.diff(sims) <= 0)
+    truth = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    _, by_codes = store.search(queries, 10)
+    recall = [np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)])
+              for found in (by_codes, rescored)]
+    assert recall[1] > recall[0], recall
+    flat = build_index(str(path), str(tmp_path / "flat.faiss"), index_type="flat", progress=False)
+    store.index, store.manifest = load_index(str(tmp_path / "flat.faiss"), flat), {"index": flat}
+    np.testing.assert_array_equal(store.search(queries, 10, rescore=True)[1], store.search(queries, 10)[1])
+
+
+def test_an_ivf_index_probes_the_lists_its_flat_quantizer_would(clustered_vectors, tmp_path):
+    """load_index puts an HNSW graph of the centroids in front of an IVF index: the
+    same lists probed (nearly always), the same answers, and nothing freed twice."""
+    import faiss
+
+    path, vectors = clustered_vectors
+    info = build_index(str(path), str(tmp_path / "ivf.faiss"), index_type="ivf_sq8",
+                       params={"nlist": 60, "nprobe": 5}, progress=False)
+    plain = faiss.read_index(str(tmp_path / "ivf.faiss"))
+    plain.nprobe = 5
+    for mmap in (False, True):
+        index = load_index(str(tmp_path / "ivf.faiss"), info, mmap=mmap)
+        assert isinstance(faiss.downcast_index(faiss.extract_index_ivf(index).quantizer), faiss.IndexHNSWFlat)
+        _, found = search(index, vectors[:200], 10)
+        _, expected = search(plain, vectors[:200], 10)
+        assert np.mean(np.all(found == expected, axis=1)) >= 0.99
+        del index
+    import gc
+
+    gc.collect()

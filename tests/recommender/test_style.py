@@ -53,6 +53,20 @@ def test_list_column_weighted_counts():
     assert column.counts([]).tolist() == [0.0, 0.0]
 
 
+def test_sparse_counts_read_like_the_dense_ones():
+    rng = np.random.default_rng(5)
+    rows = [rng.choice(500, rng.integers(0, 4), replace=False).tolist() for _ in range(300)]
+    column = tags.ListColumn.build(rows)
+    everything = np.arange(column.size)
+    for owned in ([], [0], [3, 3, 17], rng.choice(300, 40, replace=False).tolist()):
+        sparse, dense = column.sparse_counts(owned), column.counts(owned)
+        np.testing.assert_array_equal(sparse[everything], dense)
+        np.testing.assert_array_equal(sparse[everything[::-1].reshape(-1, 2)], dense[::-1].reshape(-1, 2))
+        assert sparse.counted().tolist() == np.flatnonzero(dense).tolist()
+    weighted = tags.SparseCounts.of(np.array([4, 1, 4]), np.array([0.5, 2.0, 1.0]))
+    assert weighted[np.array([0, 1, 4, 9])].tolist() == [0.0, 2.0, 1.5, 0.0]
+
+
 def test_the_engine_and_the_evaluator_share_one_definition(store, jazz_collection):
     from evaluation import baselines
     from evaluation.catalogue import load_facts

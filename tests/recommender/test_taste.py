@@ -81,6 +81,21 @@ def test_fit_finds_the_weight_that_separates_and_keeps_defaults_otherwise():
     assert weights.tolist() == nearest.tolist()
 
 
+def test_fit_counts_the_negatives_strictly_above_each_positive():
+    """The fit's score is the mean capped count of negatives scoring above each
+    positive; ties (equal blended scores) do not count as above."""
+    rng = np.random.default_rng(4)
+    signals_of = lambda n: rng.integers(0, 3, (n, len(taste.SIGNALS))).astype(np.float64)
+    positives, negatives, grid = signals_of(40), signals_of(250), signals_of(30)
+    grid[:, 0] = 1.0
+    _, scores = taste.fit(positives, negatives, grid)
+    above = ((negatives @ grid.T)[None, :, :] > (positives @ grid.T)[:, None, :]).sum(axis=1)
+    by_row = -np.minimum(above, taste.FIT_RANK_CAP).mean(axis=0)
+    assert scores["fitted"] == by_row.max()
+    nearest = int(np.argmin(np.abs(grid - taste.default_vector()).sum(axis=1)))
+    assert scores["default"] == by_row[nearest]
+
+
 def test_small_collections_keep_the_default_weights():
     facts = catalogue()
     owned = np.array([0, 4])
@@ -128,7 +143,7 @@ def test_related_artists_come_from_the_artists_dump_links():
     assert sorted(facts.related_of(np.array([value(11)])).tolist()) == [value(10), value(12)]
     assert facts.related_of(np.array([value(13)])).size == 0  # 99 is on no album: dropped
     # Owned: the group's two albums. 11 (a member) is related to both; 12 and 13 to none.
-    counts = facts.related_counts(facts.artists.counts([0, 1]))
+    counts = facts.related_counts(facts.artists.sparse_counts([0, 1]))
     assert counts[value(11)] == 2 and counts[value(12)] == 0 and counts[value(13)] == 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from discogs_recs.cli import main
+from recommender.store import IndexStore
 
 
 def test_serve_help_has_an_example():
@@ -58,6 +59,31 @@ def test_serve_runs_gunicorn_by_default(sample_index):
                 time.sleep(0.3)
         assert server.startswith("gunicorn")
         assert body["demo"] is False and body["albums"] > 1000
+        # Each worker computes on its own thread: OpenBLAS restarts its pool at fork, and
+        # a pool thread that works (and spins) takes the other worker's core.
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 20
+        while len(children.read_text().split()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        workers = children.read_text().split()
+        assert len(workers) == 2
+        time.sleep(1.0)  # a new pool thread spins a moment before it sleeps
+
+        def helper_ticks() -> list:
+            return [sum(int(v) for v in (t / "stat").read_text().rsplit(")", 1)[1].split()[11:13])
+                    for pid in workers for t in sorted(Path(f"/proc/{pid}/task").iterdir())
+                    if t.name != pid]
+
+        before = helper_ticks()
+        owned = [a["master_id"] for a in IndexStore.open(str(sample_index)).albums(range(400)).values()
+                 if a["master_id"]]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/recommendations", headers={"Content-Type": "application/json"},
+            data=json.dumps({"master_ids": owned, "k": 20}).encode())
+        for _ in range(8):  # both workers
+            with urllib.request.urlopen(request, timeout=30) as r:
+                assert r.status == 200 and json.loads(r.read())["recommendations"]
+        assert helper_ticks() == before
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         out, err = proc.communicate(timeout=30)

@@ -90,3 +90,20 @@ def test_a_broken_build_keeps_the_old_one_serving(sample_index, tmp_path):
     app.extensions["discogs_recs.index"].reload(block=True)
     assert client.get("/api/v1/index").json["build_id"] == build_id
     assert "missing" in app.extensions["discogs_recs.index"].last_error
+
+
+def test_a_loaded_build_is_out_of_the_cyclic_collectors_walk(sample_index):
+    """PublishedIndex freezes what a load made (gc.freeze): a full collection no longer
+    walks the facts' vocabularies, and a store replaced later is still freed."""
+    import gc
+    import weakref
+
+    from recommender.reload import PublishedIndex
+
+    published = PublishedIndex(str(sample_index))
+    vocabulary = published.current().album_facts().artists.vocabulary
+    assert gc.get_freeze_count() > 0
+    assert not any(obj is vocabulary for obj in gc.get_objects())
+    gone = weakref.ref(published.current())
+    published._store = None  # what a swap to the next build does to the old store
+    assert gone() is None
