@@ -6,20 +6,26 @@ BIN    := $(VENV)/bin
 INDEX  ?= data/index
 PORT   ?= 5000
 
-# The index `make run` builds: by default the first $(LIMIT) releases of the newest
-# official dump listed on data.discogs.com (or DISCOGS_RECS_DUMP_URL), streamed (no 10 GB
-# download); DUMP_DATE=YYYYMMDD pins a month. When the site cannot be reached, the demo
+# The index `make run` builds: by default the whole masters dump of the newest official
+# dump listed on data.discogs.com (or DISCOGS_RECS_DUMP_URL), so the panel knows the
+# albums of most pages, plus its first $(LIMIT) releases, embedded by the static model
+# (MODEL=static: model2vec distilled from the bundled MiniLM, ~100x faster; about 15
+# minutes on 2 cores, docs/benchmarks.md "The first run"), streamed (nothing saved but
+# the index); DUMP_DATE=YYYYMMDD pins a month. When the site cannot be reached, the demo
 # catalogue bundled with the package. Local files: make run RELEASES=path MASTERS=path
-# ARTISTS=path|latest adds the artists dump (related artists; 476 MB in 2026).
+# (either alone is enough); MODEL= for the default MiniLM of `discogs-recs build`
+# (better picks, 50-180 albums/s: for a small catalogue, e.g. make run RELEASES=latest
+# MODEL=); ARTISTS=path|latest adds the artists dump (related artists; 476 MB in 2026).
 DUMP_DATE ?=
 LIMIT     ?= 20000
+MODEL     ?= static
 ifeq ($(origin RELEASES)$(origin MASTERS),undefinedundefined)
 RELEASES := latest
-# (a line `MASTERS := latest` here would stream the newest masters dump too)
+MASTERS  := latest
 endif
 # `latest` inputs fall back to the demo catalogue offline, with one line saying so.
 OFFLINE := $(if $(filter latest,$(RELEASES) $(MASTERS) $(ARTISTS)),--demo-if-offline)
-BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(ARTISTS),--artists $(ARTISTS)) $(if $(DUMP_DATE),--dump-date $(DUMP_DATE)) $(if $(LIMIT),--limit $(LIMIT)) $(OFFLINE) $(BUILD_FLAGS)
+BUILD_ARGS := $(if $(RELEASES),--releases $(RELEASES)) $(if $(MASTERS),--masters $(MASTERS)) $(if $(ARTISTS),--artists $(ARTISTS)) $(if $(DUMP_DATE),--dump-date $(DUMP_DATE)) $(if $(LIMIT),--releases-limit $(LIMIT)) $(if $(MODEL),--model $(MODEL)) $(OFFLINE) $(BUILD_FLAGS)
 
 .PHONY: install run index serve test test-python test-extension browser clean bench
 

@@ -75,6 +75,9 @@ def _input_options(func: Callable) -> Callable:
         click.option("--year-to", type=int, help="Keep records up to this year."),
         click.option("--limit", type=click.IntRange(min=1),
                      help="Stop after this many kept records per input."),
+        click.option("--releases-limit", type=click.IntRange(min=1),
+                     help="Stop after this many kept releases, whatever --limit says "
+                          "(e.g. the whole masters dump and the first 20,000 releases)."),
         click.option("--workers", type=click.IntRange(min=1),
                      help="Parser processes (default: one per core)."),
         click.option("--text-template", type=click.Choice(sorted(TEMPLATES)),
@@ -127,7 +130,8 @@ def _filters(kw: dict):
     from index_builder.filters import Filters
 
     return Filters.from_options(kw["genres"], kw["styles"], kw["formats"], kw["countries"],
-                                kw["year_from"], kw["year_to"], kw["limit"])
+                                kw["year_from"], kw["year_to"], kw["limit"],
+                                kw["releases_limit"])
 
 
 def _inputs(kw: dict) -> Dict[str, Optional[str]]:

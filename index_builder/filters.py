@@ -20,14 +20,23 @@ class Filters:
     year_from: Optional[int] = None
     year_to: Optional[int] = None
     limit: Optional[int] = None
+    releases_limit: Optional[int] = None
 
     @classmethod
     def from_options(cls, genres: Iterable[str] = (), styles: Iterable[str] = (),
                      formats: Iterable[str] = (), countries: Iterable[str] = (),
                      year_from: Optional[int] = None, year_to: Optional[int] = None,
-                     limit: Optional[int] = None) -> "Filters":
+                     limit: Optional[int] = None,
+                     releases_limit: Optional[int] = None) -> "Filters":
         return cls(_folded(genres), _folded(styles), _folded(formats), _folded(countries),
-                   year_from, year_to, limit)
+                   year_from, year_to, limit, releases_limit)
+
+    def limit_of(self, kind: str) -> Optional[int]:
+        """The most records kept of one input ("release" or "master"): --releases-limit
+        for the releases dump where given, else --limit."""
+        if kind == "release" and self.releases_limit is not None:
+            return self.releases_limit
+        return self.limit
 
     @property
     def keeps_everything(self) -> bool:

@@ -158,9 +158,10 @@ def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters,
                 "member_albums": f"{STAGE}.member_albums", "parts": f"{STAGE}.parts"}
                if kind == "release" else {"masters": "main.masters"})
     writer = chunkdb.Writer(conn, targets)
+    limit = filters.limit_of(kind)
     # Only a whole file can be checked; look its hash up before the long read.
     expected, against = (None, "not checked: --limit reads only part of the file") \
-        if filters.limit is not None else expected_checksum(location)
+        if limit is not None else expected_checksum(location)
     source: DumpSource = open_dump(location)
     read = kept = 0
     bar = tqdm(total=source.total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
@@ -171,13 +172,13 @@ def _load(conn: sqlite3.Connection, location: str, kind: str, filters: Filters,
         with results as ordered:
             for n_read in ordered:
                 read += n_read
-                keep = None if filters.limit is None else max(0, filters.limit - kept)
+                keep = None if limit is None else max(0, limit - kept)
                 kept += writer.copy(keep)
                 bar.update(source.bytes_read - bar.n)
                 bar.set_postfix_str(f"{kept:,} {table} kept of {read:,}", refresh=False)
-                if filters.limit is not None and kept >= filters.limit:
+                if limit is not None and kept >= limit:
                     break
-        if filters.limit is None:
+        if limit is None:
             _check_sha256(source, table, expected, against, checksums)
         elif checksums is not None:
             checksums[table] = {"sha256": None, "checked": against, "against": None}

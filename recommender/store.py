@@ -34,7 +34,7 @@ _CHUNK = 5000
 BLAS_THRESHOLD = 20
 # A search for many owned albums at once (a collection's tastes) scans at most this many
 # 8-bit codes in all on an IVF index. The default probing suits one album's neighbours;
-# at 10M albums it scans ~100,000 codes a query (~6 ms here), and a collection's twelve
+# at 10M albums it scans ~80,000 codes a query (~5 ms here), and a collection's twelve
 # taste queries took 120 ms at the old default. Probing fewer lists per taste costs the
 # candidates little: at 10M calibrated albums the twelve tastes found 0.57 of the exact
 # top 50 by similarity within 200,000 codes (18 ms), 0.60 at full depth (150 ms); what

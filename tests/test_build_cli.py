@@ -141,6 +141,23 @@ def test_limit_stops_early(tmp_path: Path):
     assert read < 1000
 
 
+def test_releases_limit_reads_the_masters_dump_whole(tmp_path: Path):
+    """What `make run` builds: every master, the first N releases."""
+    releases = str(shared("dumps/2020-08-sample/discogs_20200806_releases.xml.gz"))
+    masters = str(shared("dumps/2020-08-sample/discogs_20200806_masters.xml.gz"))
+    result = run("ingest", "--releases", releases, "--masters", masters, "--releases-limit", "30",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "work" / "catalog.sqlite")
+    assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 30
+    assert conn.execute("SELECT count(*) FROM masters").fetchone()[0] == 1000
+    # only the whole file's hash can be computed
+    checksums = json.loads((tmp_path / "work" / "stages.json").read_text())["ingest"]["checksums"]
+    assert checksums["releases"]["sha256"] is None and checksums["masters"]["sha256"]
+
+
 def test_stage_out_of_order_says_what_to_run(tmp_path: Path):
     result = run("index", "--out", str(tmp_path))
     assert_one_line_error(result, "the embed stage has not run yet", "discogs-recs embed")

@@ -1,5 +1,6 @@
-"""What `make run` runs (make -n: nothing is executed): the newest dump with the demo
-catalogue as the offline fallback by default, local files as given, then gunicorn."""
+"""What `make run` runs (make -n: nothing is executed): the newest dump (every master,
+the first releases, the static model) with the demo catalogue as the offline fallback
+by default, local files as given, then gunicorn."""
 from __future__ import annotations
 
 import shutil
@@ -25,8 +26,10 @@ def build_line(output: str) -> str:
 def test_make_run_builds_the_newest_dump_and_falls_back_to_the_demo():
     output = make_n()
     build = build_line(output)
-    assert "--releases latest" in build and "--limit 20000" in build
-    assert "--demo-if-offline" in build and "--masters" not in build
+    # the whole masters dump, the first 20,000 releases, the static model
+    assert "--releases latest --masters latest" in build and "--releases-limit 20000" in build
+    assert "--model static" in build and "--limit" not in build.replace("--releases-limit", "")
+    assert "--demo-if-offline" in build
     assert "discogs-recs serve --index data/index --port 5000" in output
     assert '"demo": true' in output  # a demo index is rebuilt once the site answers
 
@@ -37,6 +40,9 @@ def test_make_run_with_local_files_or_a_month():
     assert "latest" not in build and "--demo-if-offline" not in build and "--limit" not in build
     build = build_line(make_n("DUMP_DATE=20260901"))
     assert "--releases latest" in build and "--dump-date 20260901" in build
+    # MODEL= is the builder's default model (MiniLM), e.g. for releases only
+    build = build_line(make_n("RELEASES=latest", "MODEL="))
+    assert "--releases latest" in build and "--masters" not in build and "--model" not in build
 
 
 def test_nothing_points_at_the_old_s3_path():
