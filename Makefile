@@ -9,7 +9,7 @@ PORT   ?= 5000
 # The index `make run` builds: by default the whole masters dump of the newest official
 # dump listed on data.discogs.com (or DISCOGS_RECS_DUMP_URL), so the panel knows the
 # albums of most pages, plus its first $(LIMIT) releases, embedded by the static model
-# (MODEL=static: model2vec distilled from the bundled MiniLM, ~100x faster; about 15
+# (MODEL=static: model2vec distilled from the bundled MiniLM, ~100x faster; 6-15
 # minutes on 2 cores, docs/benchmarks.md "The first run"), streamed (nothing saved but
 # the index); DUMP_DATE=YYYYMMDD pins a month. When the site cannot be reached, the demo
 # catalogue bundled with the package. Local files: make run RELEASES=path MASTERS=path

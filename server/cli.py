@@ -49,7 +49,7 @@ def serve(index_dir: str, port: int, host: str, cors_origins: tuple, workers: Op
         settings["CORS_ORIGINS"] = list(cors_origins)
     if dev or debug:
         app = _app(settings, host, port, "Flask's development server")
-        _single_threaded_blas()
+        single_threaded_blas()
         app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=debug)
         return
     options: Dict[str, Any] = {"bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}"}
@@ -103,12 +103,11 @@ def _gunicorn_application():
     return Gunicorn
 
 
-def _single_threaded_blas() -> None:
-    """Small per-request matrix products are faster without BLAS threads (docs/serving.md)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
+def single_threaded_blas() -> None:
+    """Small per-request matrix products are faster without BLAS threads (docs/serving.md).
+    Set at run time: numpy's OpenBLAS has started its pool by the time a server runs."""
+    from threadpoolctl import threadpool_limits
+
     threadpool_limits(1, user_api="blas")
 
 

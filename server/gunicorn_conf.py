@@ -49,9 +49,9 @@ def post_fork(server, worker):
     # started its OpenBLAS with a thread per core) before it reads this file. A BLAS
     # thread spinning in one worker took the core of the other: at 10M albums a
     # 100-album collection's p99 over HTTP was 66-88 ms with two workers, 36 with one.
-    from threadpoolctl import threadpool_limits
     import faiss
 
-    threads = int(os.environ.get("DISCOGS_RECS_FAISS_THREADS", "1"))
-    threadpool_limits(1, user_api="blas")
-    faiss.omp_set_num_threads(threads)
+    from server.cli import single_threaded_blas
+
+    single_threaded_blas()
+    faiss.omp_set_num_threads(int(os.environ.get("DISCOGS_RECS_FAISS_THREADS", "1")))
