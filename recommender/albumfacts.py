@@ -8,8 +8,9 @@ compressed rows) indexed by album id:
   log(N / albums carrying it): "Krautrock" says more about a taste than "Rock";
 - year (nan when unknown), labels ("Not On Label" left out) and versions (releases of
   the album in the indexed releases dump: 0 everywhere on a masters-only build);
-- the inverse of `artists`: which albums each artist has, so the albums of owned
-  artists can join the candidates even when their texts are far apart;
+- the inverse of `artists` and of `labels`: which albums each artist (label) has, so
+  the albums of owned artists and labels can join the candidates even when their texts
+  are far apart;
 - related artists (aliases, members, groups), where the index was built with the
   artists dump (`build --artists`, index_builder/artists.py): a CSR over the artist
   vocabulary. A credit without an id takes the id of the one artist of that name or
@@ -120,9 +121,12 @@ class AlbumFacts:
     tag_idf: np.ndarray            # per tag of `tags.vocabulary`
     year: np.ndarray               # float, nan when unknown
     labels: ListColumn
+    label_idf: np.ndarray          # per label of `labels.vocabulary`, over log(N): 0..1
     versions: np.ndarray           # releases of the album in the index (0: none indexed)
     artist_indptr: np.ndarray      # artist value -> albums: CSR over `artists.vocabulary`
     artist_albums: np.ndarray
+    label_indptr: np.ndarray       # label value -> albums: CSR over `labels.vocabulary`
+    label_albums: np.ndarray
     related_indptr: np.ndarray     # artist value -> related artist values: CSR, symmetric
     related_values: np.ndarray
 
@@ -135,6 +139,10 @@ class AlbumFacts:
     @property
     def has_versions(self) -> bool:
         return self.most_versions > 0
+
+    @property
+    def has_labels(self) -> bool:
+        return not self.labels.empty
 
     @property
     def has_relations(self) -> bool:
@@ -202,17 +210,36 @@ class AlbumFacts:
         size = artist_column.rows
         df = np.bincount(tag_column.indices, minlength=tag_column.size).astype(np.float64)
         idf = np.log(max(size, 1) / np.maximum(df, 1.0))
+        # A label's rarity scaled to 0..1 (log N: a label on one album): a shared
+        # Columbia says less about a taste than a shared Kranky.
+        label_df = np.bincount(label_column.indices, minlength=label_column.size).astype(np.float64)
+        label_idf = np.log(max(size, 1) / np.maximum(label_df, 1.0)) / max(np.log(max(size, 2)), 1e-9)
         # Albums of each artist: sort the (artist, album) pairs of the CSR rows by artist.
         owners = np.repeat(np.arange(size), artist_column.lengths)
         order = np.argsort(artist_column.indices, kind="stable")
         indptr = _indptr(np.bincount(artist_column.indices, minlength=artist_column.size))
+        label_owners = np.repeat(np.arange(size), label_column.lengths)
+        label_order = np.argsort(label_column.indices, kind="stable")
+        label_indptr = _indptr(np.bincount(label_column.indices, minlength=label_column.size))
         related_indptr, related_values = _relation_csr(
             artist_column, np.zeros((0, 2), np.int64) if relations is None
             else np.asarray(relations, dtype=np.int64).reshape(-1, 2))
         return cls(size=size, artists=artist_column, tags=tag_column, tag_idf=idf,
-                   year=year, labels=label_column, versions=versions,
+                   year=year, labels=label_column, label_idf=label_idf, versions=versions,
                    artist_indptr=indptr, artist_albums=owners[order].astype(np.int64),
+                   label_indptr=label_indptr, label_albums=label_owners[label_order].astype(np.int64),
                    related_indptr=related_indptr, related_values=related_values)
+
+    def albums_of_labels(self, label_weights: SparseCounts, limit: int) -> np.ndarray:
+        """At most `limit` album ids on the labels counted in `label_weights`, the
+        labels with the largest weight first (a label's albums in id order)."""
+        labels = label_weights.counted()
+        if labels.size == 0 or limit <= 0:
+            return np.zeros(0, dtype=np.int64)
+        labels = labels[np.argsort(-label_weights[labels], kind="stable")]
+        sizes = self.label_indptr[labels + 1] - self.label_indptr[labels]
+        labels = labels[:int(np.searchsorted(np.cumsum(sizes), limit)) + 1]
+        return csr_rows(self.label_indptr, self.label_albums, labels)[:limit]
 
     def albums_of_artists(self, artist_values: np.ndarray) -> np.ndarray:
         """Album ids of these artist values (indices into `artists.vocabulary`)."""

@@ -55,7 +55,8 @@ from .items import to_item
 from .store import REQUEST_SCAN_CODES, IndexStore
 
 # "learned": the per-collector blend of `recommender.taste` (similarity, artists,
-# IDF genre/style, years, popularity) with weights fitted on the collection itself.
+# IDF genre/style, years, popularity, related artists, labels) with weights fitted on
+# the collection itself.
 LEARNED = "learned"
 STRATEGY_CHOICES = ("auto",) + strategies.STRATEGIES + (LEARNED,)
 # What "auto" (the API's default) means; chosen on the collector benchmark
@@ -71,6 +72,11 @@ DEFAULT_MAX_PER_ARTIST = 2
 CAP_WITHIN = 0
 # Albums of owned artists that join the learned strategy's candidates (beyond FAISS's).
 ARTIST_CANDIDATES = 2000
+# Albums on owned labels that join them too, where the index has labels (the labels
+# the collection owns most of, weighed by rarity, first): without them the served
+# answer found 197 of the exact ranking's 222 held-out albums on the full benchmark
+# build (docs/evaluation.md, "Labels").
+LABEL_CANDIDATES = 1000
 DEFAULT_ARTISTS = 10
 # The evaluator's recommended weight of the genre/style overlap (docs/evaluation.md:
 # 0.25 to 1 all help; 0.5 is the middle of that plateau).
@@ -327,8 +333,10 @@ class Recommender:
                  style_scale: float = 1.0) -> Tuple[np.ndarray, np.ndarray]:
         """Candidates for the learned blend: the best `head` by similarity (FAISS), plus
         the albums of owned artists, then of related ones (the artist signals reach
-        albums whose texts are far apart), scored by the per-collector fitted blend; best first."""
+        albums whose texts are far apart), and of owned labels, scored by the per-collector
+        fitted blend; best first."""
         facts = self.store.album_facts()
+        profile = taste.Profile.build(facts, owned, w.astype(np.float64))
         ids, sims = self._candidates("max", owned_vectors, w, depth, pool_size, blocked)
         keep = ~np.isin(ids, blocked)
         ids, sims = ids[keep][:head], sims[keep][:head]
@@ -340,11 +348,14 @@ class Recommender:
             related = facts.albums_of_artists(facts.related_of(owned_artists))
             extra = np.concatenate([extra, np.setdiff1d(related, np.union1d(taken, extra))
                                     [:ARTIST_CANDIDATES - extra.size]])
+        if facts.has_labels:
+            on_labels = facts.albums_of_labels(profile.label_counts, LABEL_CANDIDATES + owned.size)
+            extra = np.concatenate([extra, np.setdiff1d(on_labels, np.union1d(taken, extra))
+                                    [:LABEL_CANDIDATES]])
         if extra.size:
             ids = np.concatenate([ids, extra])
             sims = np.concatenate([sims, strategies.max_similarity(
                 self.store.album_vectors(extra), owned_vectors, w)])
-        profile = taste.Profile.build(facts, owned, w.astype(np.float64))
         scores, _ = taste.learned_scores(facts, profile, owned_vectors, ids, sims,
                                          style_scale=style_scale)
         return strategies.rank(ids, scores)

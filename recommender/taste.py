@@ -14,9 +14,12 @@ Signals of a candidate album for a collection (each roughly 0..1 or a small coun
 - related: log2(1 + owned albums by an artist related to one of its artists: an alias,
   a member, a group), only where the index was built with the artists dump
   (`build --artists`); a group's album for a collector of its members' solo records.
+- label: log2(1 + owned albums sharing a label with it, each shared label weighed by its
+  rarity, `AlbumFacts.label_idf`), only where the index has labels (the releases dump:
+  a masters-only build has none, and leaves it out); the Warp or ECM collector.
 
 score = sim + artist_w x artist + style_w x style + year_w x year + popularity_w x popularity
-        + related_w x related
+        + related_w x related + label_w x label
 
 The weights: a rock collection and an electronic one need different ones, so they are
 chosen per request by leave-one-out over `GRID` on the collection itself: every owned
@@ -38,18 +41,22 @@ import numpy as np
 from .albumfacts import AlbumFacts, row_sums
 from .tags import SparseCounts, csr_rows
 
-SIGNALS = ("sim", "artist", "style", "year", "popularity", "related")
+SIGNALS = ("sim", "artist", "style", "year", "popularity", "related", "label")
 # The fixed point of the fit (sim's weight is 1: the others are relative to it); chosen
 # by the collector benchmark (docs/evaluation.md). `related` cannot be measured there
 # (no artists dump covers its artists), so its default is half the artist's: another
 # name of the same people, less sure than the same credit; the fit moves it per collector.
-DEFAULT_WEIGHTS = {"artist": 0.1, "style": 1.0, "year": 0.1, "popularity": 0.0, "related": 0.05}
+# `label` was chosen on the releases-only form of the benchmark, where every album has
+# its labels (docs/evaluation.md, "Labels").
+DEFAULT_WEIGHTS = {"artist": 0.1, "style": 1.0, "year": 0.1, "popularity": 0.0, "related": 0.05,
+                   "label": 0.1}
 GRID_VALUES = {
     "artist": (0.0, 0.1, 0.2, 0.4),
     "style": (0.0, 0.25, 0.5, 1.0),
     "year": (0.0, 0.05, 0.1),
     "popularity": (0.0, 0.05, 0.1),
     "related": (0.0, 0.05, 0.2),
+    "label": (0.0, 0.1, 0.2, 0.4),
 }
 MIN_FIT_ALBUMS = 10
 FIT_NEGATIVES = 300
@@ -75,6 +82,7 @@ class Profile:
     tag_counts: np.ndarray        # weighted owned albums per tag (tags vocabulary)
     artist_counts: SparseCounts   # owned albums per artist value
     related_counts: SparseCounts  # owned albums by artists related to each artist value
+    label_counts: SparseCounts    # owned albums per label value, times the label's rarity
     year_density: np.ndarray      # owned albums per year, kernel-smoothed
     year_offset: int
 
@@ -92,8 +100,10 @@ class Profile:
             density = np.convolve(hist, kernel, mode="same")
         else:
             low, density = 0, np.zeros(0)
+        labels = csr_rows(facts.labels.indptr, facts.labels.indices, owned)
+        label_counts = SparseCounts.of(labels, facts.label_idf[labels])
         return cls(owned, weights, tag_counts, artist_counts, facts.related_counts(artist_counts),
-                   density, low)
+                   label_counts, density, low)
 
 
 def _year_signal(facts: AlbumFacts, profile: Profile, ids: np.ndarray,
@@ -150,6 +160,11 @@ def signals(facts: AlbumFacts, profile: Profile, ids: np.ndarray, sim: np.ndarra
         if leave_out_self:
             related = related - _self_relations(facts, ids)
         out[:, 5] = np.log2(1.0 + np.maximum(related, 0.0))
+    if facts.has_labels:
+        shared = row_sums(facts.labels, ids, profile.label_counts)
+        if leave_out_self:
+            shared = shared - row_sums(facts.labels, ids, facts.label_idf)
+        out[:, 6] = np.log2(1.0 + np.maximum(shared, 0.0))
     return out
 
 
@@ -174,8 +189,10 @@ def grid(facts: AlbumFacts) -> np.ndarray:
     """The weight vectors tried (rows; columns as SIGNALS, sim's weight 1)."""
     popularity = GRID_VALUES["popularity"] if facts.has_versions else (0.0,)
     related = GRID_VALUES["related"] if facts.has_relations else (DEFAULT_WEIGHTS["related"],)
-    rows = [(1.0, a, s, y, p, r) for a, s, y, p, r in itertools.product(
-        GRID_VALUES["artist"], GRID_VALUES["style"], GRID_VALUES["year"], popularity, related)]
+    label = GRID_VALUES["label"] if facts.has_labels else (DEFAULT_WEIGHTS["label"],)
+    rows = [(1.0,) + row for row in itertools.product(
+        GRID_VALUES["artist"], GRID_VALUES["style"], GRID_VALUES["year"], popularity, related,
+        label)]
     return np.array(rows, dtype=np.float64)
 
 
@@ -188,13 +205,25 @@ def fit(positives: np.ndarray, negatives: np.ndarray, candidates: np.ndarray) ->
     signal matrices): the fewest negatives above each positive, counted up to
     `FIT_RANK_CAP` (a positive beyond the top 100 is lost whatever the weights, so it
     should not steer them); ties: nearest to the default weights."""
-    pos = positives @ candidates.T                  # (n, g)
-    neg = np.sort(negatives @ candidates.T, axis=0)  # (m, g), each column ascending
-    # negatives strictly above each positive, by binary search in each sorted column
-    # (an n x m x g comparison cost 2 ms of a 100-album request at 10M albums)
-    above = neg.shape[0] - np.stack([np.searchsorted(neg[:, g], pos[:, g], side="right")
-                                     for g in range(candidates.shape[0])], axis=1)
-    score = -np.minimum(above, FIT_RANK_CAP).mean(axis=0)
+    # Only the FIT_RANK_CAP best negatives of each weight vector can be above a
+    # positive whose count is not capped, and the score is a mean over the positives, so
+    # both sides are sorted per column and all columns searched at once: column g
+    # shifted by g x span sorts after column g - 1 (the columns concatenated are one
+    # ascending array, and so are the positives: each search starts where the last
+    # ended). A search per column cost 17 ms over the 1,728-point grid of a build with
+    # labels, versions and artist links (docs/evaluation.md, "Labels").
+    neg = candidates @ negatives.T                  # (g, m): rows contiguous
+    if neg.shape[1] > FIT_RANK_CAP:
+        neg = np.partition(neg, neg.shape[1] - FIT_RANK_CAP, axis=1)[:, -FIT_RANK_CAP:]
+    neg = np.sort(neg, axis=1)
+    pos = np.sort(candidates @ positives.T, axis=1)  # (g, n)
+    g, m = neg.shape
+    low = min(float(neg.min(initial=0.0)), float(pos.min(initial=0.0)))
+    span = max(float(neg.max(initial=0.0)), float(pos.max(initial=0.0))) - low + 1.0
+    shift = (np.arange(g) * span - low)[:, None]
+    found = np.searchsorted((neg + shift).ravel(), (pos + shift).ravel(), side="right")
+    above = m - (found.reshape(pos.shape) - np.arange(g)[:, None] * m)  # (g, n)
+    score = -np.minimum(above, FIT_RANK_CAP).mean(axis=1)
     distance = np.abs(candidates - default_vector()[None, :]).sum(axis=1)
     best = int(np.lexsort((distance, -score))[0])
     nearest = int(np.argmin(distance))

@@ -61,3 +61,19 @@ def test_hybrid_weights_parse_and_name():
         HybridWeights.parse("colour=1")
     with pytest.raises(ValueError, match="not a number"):
         HybridWeights.parse("style=lots")
+
+
+def test_same_label_is_a_goal_baseline_only_where_labels_describe_every_album():
+    """Where only some albums have labels (owned ones, in the benchmark's full
+    catalogue), same-label finds them for the wrong reason and stays out of the goal
+    checks; on a releases-only build, where every album has its labels, it is in."""
+    import dataclasses
+
+    from evaluation.runner import GOAL_BASELINES, goal_baselines
+
+    partial = facts()
+    assert goal_baselines(partial) == GOAL_BASELINES
+    labelled = dataclasses.replace(partial, labels=ListColumn.build([["x"], ["y"], ["x"], ["z"], ["y"]]))
+    assert goal_baselines(labelled) == GOAL_BASELINES + ("same-label",)
+    some = dataclasses.replace(partial, labels=ListColumn.build([["x"], [], [], [], ["y"]]))
+    assert goal_baselines(some) == GOAL_BASELINES

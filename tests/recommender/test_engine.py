@@ -137,6 +137,40 @@ def test_albums_of_related_artists_join_the_learned_candidates(store, collection
     assert far in ids.tolist()
 
 
+def test_albums_on_owned_labels_join_the_learned_candidates(store, collection, monkeypatch):
+    """Where the index has labels, an album on a label the collector owns reaches the
+    fitted blend even when its text and artists are far from every owned album's."""
+    import numpy as np
+
+    from recommender.albumfacts import AlbumFacts
+    from recommender.tags import ListColumn
+
+    engine = Recommender(store)
+    owned = np.array(collection[:20])
+    facts = store.album_facts()
+    vectors = store.album_vectors(owned)
+    owned_values = set(np.concatenate([facts.artists.values_of(a) for a in owned.tolist()]).tolist())
+    by_similarity = np.argsort((store.vectors @ vectors.T).max(axis=1))  # farthest first
+    far = next(int(a) for a in by_similarity if int(a) not in set(owned.tolist())
+               and not set(facts.artists.values_of(int(a)).tolist()) & owned_values)
+    w = np.ones(owned.size, dtype=np.float32)
+    head = dict(depth=50, pool_size=50, blocked=owned, head=5)
+    labels = [[facts.labels.vocabulary[v] for v in facts.labels.values_of(a).tolist()]
+              for a in range(facts.size)]
+    for album in (int(owned[0]), far):
+        labels[album] = labels[album] + ["a label only these two albums are on"]
+    labelled = AlbumFacts.from_columns(facts.artists, facts.tags, facts.year,
+                                       ListColumn.build(labels), facts.versions)
+    plain = AlbumFacts.from_columns(facts.artists, facts.tags, facts.year,
+                                    ListColumn.build([[]] * facts.size), facts.versions)
+    monkeypatch.setattr(store, "album_facts", lambda: plain)
+    ids, _ = engine._learned(owned, vectors, w, **head)
+    assert far not in ids.tolist()
+    monkeypatch.setattr(store, "album_facts", lambda: labelled)
+    ids, _ = engine._learned(owned, vectors, w, **head)
+    assert far in ids.tolist()
+
+
 def test_neighbours_leave_the_album_out(store, collection):
     near = Recommender(store).neighbours(collection[0], 10)
     assert len(near) == 10 and collection[0] not in {i["album_id"] for i in near}

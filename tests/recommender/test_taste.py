@@ -37,20 +37,29 @@ def test_row_sums_is_sum_per_album_on_a_subset():
     assert row_sums(facts.tags, ids, weights).tolist() == everything[ids].tolist()
 
 
+def leave_one_out_against_profiles_without(facts: AlbumFacts, owned: np.ndarray,
+                                            weights: np.ndarray):
+    """(the owned albums' leave-one-out signals, each album's signals from a profile
+    of the other owned albums): what an honest leave-one-out must equal."""
+    profile = taste.Profile.build(facts, owned, weights)
+    loo = taste.signals(facts, profile, owned, np.zeros(owned.size), leave_out_self=True)
+    alone = []
+    for album in owned.tolist():
+        keep = owned != album
+        others = taste.Profile.build(facts, owned[keep], weights[keep])
+        alone.append(taste.signals(facts, others, np.array([album]), np.zeros(1))[0])
+    return loo, np.array(alone)
+
+
 def test_leave_one_out_signals_equal_the_signals_without_the_album():
     """An owned album's leave-one-out signals (artist, style, year) are what it would
     get from a profile of the other owned albums: the fit's positives are honest."""
     facts = catalogue()
     owned = np.array([0, 1, 4, 6])
     weights = np.array([1.0, 0.5, 1.0, 0.8])
-    profile = taste.Profile.build(facts, owned, weights)
-    loo = taste.signals(facts, profile, owned, np.zeros(owned.size), leave_out_self=True)
-    for row, album in enumerate(owned.tolist()):
-        keep = owned != album
-        others = taste.Profile.build(facts, owned[keep], weights[keep])
-        alone = taste.signals(facts, others, np.array([album]), np.zeros(1))[0]
-        assert loo[row, 1] == pytest.approx(alone[1])            # artist
-        assert loo[row, 2] == pytest.approx(alone[2], abs=1e-9)  # style
+    loo, alone = leave_one_out_against_profiles_without(facts, owned, weights)
+    assert loo[:, 1] == pytest.approx(alone[:, 1])            # artist
+    assert loo[:, 2] == pytest.approx(alone[:, 2], abs=1e-9)  # style
     # Album 0 shares its artist with album 1 only: log2(1 + 1) = 1.
     assert loo[0, 1] == pytest.approx(1.0)
     assert loo[3, 1] == 0.0  # album 6: nobody else by "c"
@@ -68,14 +77,15 @@ def test_style_prefers_the_rare_shared_tag():
 
 def test_fit_finds_the_weight_that_separates_and_keeps_defaults_otherwise():
     rng = np.random.default_rng(0)
-    grid = np.array([(1.0, a, 0.0, 0.0, 0.0, 0.0) for a in (0.0, 0.1, 0.2, 0.4)])
+    rest = len(taste.SIGNALS) - 2
+    grid = np.array([(1.0, a) + (0.0,) * rest for a in (0.0, 0.1, 0.2, 0.4)])
     # Positives and negatives alike in similarity; only positives share an artist.
-    positives = np.column_stack([rng.uniform(0.3, 0.5, 30), np.ones(30), np.zeros((30, 4))])
-    negatives = np.column_stack([rng.uniform(0.3, 0.6, 300), np.zeros(300), np.zeros((300, 4))])
+    positives = np.column_stack([rng.uniform(0.3, 0.5, 30), np.ones(30), np.zeros((30, rest))])
+    negatives = np.column_stack([rng.uniform(0.3, 0.6, 300), np.zeros(300), np.zeros((300, rest))])
     weights, _ = taste.fit(positives, negatives, grid)
     assert weights[1] >= 0.2
     # Nothing tells the grid points apart: the one nearest the defaults wins.
-    same = np.column_stack([rng.uniform(0.3, 0.5, 30), np.zeros((30, 5))])
+    same = np.column_stack([rng.uniform(0.3, 0.5, 30), np.zeros((30, rest + 1))])
     weights, _ = taste.fit(same, negatives, grid)
     nearest = grid[np.argmin(np.abs(grid - taste.default_vector()).sum(axis=1))]
     assert weights.tolist() == nearest.tolist()
@@ -148,24 +158,83 @@ def test_related_artists_come_from_the_artists_dump_links():
 
 
 def test_related_signal_lifts_a_members_album_and_its_leave_one_out_is_honest():
-    facts = related_catalogue()
-    owned = np.array([0, 1, 4])
-    weights = np.ones(owned.size)
-    profile = taste.Profile.build(facts, owned, weights)
+    facts, owned, weights = related_catalogue(), np.array([0, 1, 4]), np.ones(3)
     related = taste.SIGNALS.index("related")
-    out = taste.signals(facts, profile, np.array([2, 3, 5]), np.zeros(3))
+    out = taste.signals(facts, taste.Profile.build(facts, owned, weights), np.array([2, 3, 5]),
+                        np.zeros(3))
     # Album 2 (by 11): the 3 owned albums by its group 10; album 3 (by 12, an alias of
     # 11): album 4, credited to 11 too; album 5: nothing. log2(1 + count).
     assert out[:, related].tolist() == [2.0, 1.0, 0.0]
-    loo = taste.signals(facts, profile, owned, np.zeros(owned.size), leave_out_self=True)
-    for row, album in enumerate(owned.tolist()):
-        keep = owned != album
-        others = taste.Profile.build(facts, owned[keep], weights[keep])
-        alone = taste.signals(facts, others, np.array([album]), np.zeros(1))[0]
-        assert loo[row, related] == pytest.approx(alone[related])
+    loo, alone = leave_one_out_against_profiles_without(facts, owned, weights)
+    assert loo[:, related] == pytest.approx(alone[:, related])
 
 
 def test_the_grid_tries_related_weights_only_where_the_index_has_links():
     related = taste.SIGNALS.index("related")
     assert set(taste.grid(related_catalogue())[:, related]) == set(taste.GRID_VALUES["related"])
     assert set(taste.grid(catalogue())[:, related]) == {taste.DEFAULT_WEIGHTS["related"]}
+
+
+def label_catalogue() -> AlbumFacts:
+    """7 albums on labels: 0-2 on the rare "kranky", 3-6 on the common "columbia"
+    (3 and 4 on both), 5 on nothing; 6 on "columbia" only."""
+    labels = [["kranky"], ["kranky"], ["kranky"], ["kranky", "columbia"],
+              ["columbia"], [], ["columbia"]]
+    labels += [["columbia"]] * 5  # 7-11: columbia is common
+    n = len(labels)
+    return AlbumFacts.build(artists=[[f"artist{i}"] for i in range(n)], tags=[["g:rock"]] * n,
+                            years=[1990] * n, labels=labels, versions=[1] * n)
+
+
+def test_labels_weigh_by_rarity_and_map_back_to_albums():
+    facts = label_catalogue()
+    idf = dict(zip(facts.labels.vocabulary, facts.label_idf))
+    assert 1 >= idf["kranky"] > idf["columbia"] > 0
+    assert facts.has_labels and not catalogue().has_labels
+    profile = taste.Profile.build(facts, np.array([0, 4]), np.ones(2))
+    # The rarer owned label's albums first; the limit holds.
+    albums = facts.albums_of_labels(profile.label_counts, 3)
+    assert albums.tolist() == [0, 1, 2]
+    assert set(facts.albums_of_labels(profile.label_counts, 100).tolist()) == \
+        {0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11}
+
+
+def test_label_signal_prefers_the_rare_shared_label_and_its_leave_one_out_is_honest():
+    facts, owned, weights = label_catalogue(), np.array([0, 1, 4]), np.ones(3)
+    label = taste.SIGNALS.index("label")
+    out = taste.signals(facts, taste.Profile.build(facts, owned, weights), np.array([2, 6, 5]),
+                        np.zeros(3))
+    kranky, columbia, nothing = out[:, label]
+    assert kranky > columbia > nothing == 0
+    # Two owned kranky albums, each weighing kranky's rarity.
+    idf = dict(zip(facts.labels.vocabulary, facts.label_idf))
+    assert kranky == pytest.approx(np.log2(1 + 2 * idf["kranky"]))
+    loo, alone = leave_one_out_against_profiles_without(facts, owned, weights)
+    assert loo[:, label] == pytest.approx(alone[:, label])
+    assert loo[2, label] == pytest.approx(0.0)  # album 4: no other owned columbia album
+
+
+def test_the_grid_tries_label_weights_only_where_the_index_has_labels():
+    label = taste.SIGNALS.index("label")
+    assert set(taste.grid(label_catalogue())[:, label]) == set(taste.GRID_VALUES["label"])
+    assert set(taste.grid(catalogue())[:, label]) == {taste.DEFAULT_WEIGHTS["label"]}
+    # Without labels the signal is 0 whatever its weight: a masters-only build ranks
+    # as it did before labels were a signal.
+    facts = catalogue()
+    profile = taste.Profile.build(facts, np.array([0, 1]), np.ones(2))
+    assert not taste.signals(facts, profile, np.arange(2, 8), np.zeros(6))[:, label].any()
+
+
+def test_the_fit_counts_only_the_best_negatives_it_needs():
+    """Keeping each weight vector's FIT_RANK_CAP best negatives gives the scores of
+    counting all of them (capped): more negatives than the cap, positives on both sides."""
+    rng = np.random.default_rng(7)
+    positives = rng.normal(size=(60, len(taste.SIGNALS)))
+    negatives = rng.normal(size=(taste.FIT_RANK_CAP * 3, len(taste.SIGNALS)))
+    grid = np.column_stack([np.ones(25), rng.uniform(0, 1, (25, len(taste.SIGNALS) - 1))])
+    _, scores = taste.fit(positives, negatives, grid)
+    above = ((negatives @ grid.T)[None, :, :] > (positives @ grid.T)[:, None, :]).sum(axis=1)
+    by_row = -np.minimum(above, taste.FIT_RANK_CAP).mean(axis=0)
+    assert scores["fitted"] == pytest.approx(by_row.max())
+    nearest = int(np.argmin(np.abs(grid - taste.default_vector()).sum(axis=1)))
+    assert scores["default"] == pytest.approx(by_row[nearest])
